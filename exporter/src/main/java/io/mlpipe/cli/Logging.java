@@ -1,0 +1,160 @@
+package io.mlpipe.cli;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * Sets up logging to stderr in node_exporter's formats ({@code --log.format=logfmt|json}) and
+ * levels ({@code --log.level=debug|info|warn|error}). Our code and Jetty log through SLF4J, which
+ * is bound to java.util.logging; this class only installs the handler and formatter.
+ */
+public final class Logging {
+
+  /** Accepted values of {@code --log.level}. */
+  public enum LogLevel {
+    debug(Level.FINE),
+    info(Level.INFO),
+    warn(Level.WARNING),
+    error(Level.SEVERE);
+
+    final Level jul;
+
+    LogLevel(Level jul) {
+      this.jul = jul;
+    }
+  }
+
+  /** Accepted values of {@code --log.format}. */
+  public enum LogFormat {
+    logfmt,
+    json
+  }
+
+  private Logging() {}
+
+  public static void configure(LogLevel level, LogFormat format) {
+    configure(level, format, System.err);
+  }
+
+  static void configure(LogLevel level, LogFormat format, PrintStream out) {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    Handler handler =
+        new StreamHandler(
+            out, format == LogFormat.json ? new JsonFormatter() : new LogfmtFormatter()) {
+          @Override
+          public synchronized void publish(LogRecord record) {
+            super.publish(record);
+            flush();
+          }
+        };
+    handler.setLevel(Level.ALL);
+    root.addHandler(handler);
+    root.setLevel(level.jul);
+    // Jetty's INFO lines (versions, connector starts) repeat what the agent logs itself.
+    Logger.getLogger("org.eclipse.jetty")
+        .setLevel(level == LogLevel.debug ? Level.FINE : Level.WARNING);
+  }
+
+  static String levelName(Level level) {
+    if (level.intValue() >= Level.SEVERE.intValue()) {
+      return "error";
+    }
+    if (level.intValue() >= Level.WARNING.intValue()) {
+      return "warn";
+    }
+    if (level.intValue() >= Level.INFO.intValue()) {
+      return "info";
+    }
+    return "debug";
+  }
+
+  private static String message(Formatter f, LogRecord r) {
+    String msg = f.formatMessage(r);
+    if (r.getThrown() != null) {
+      msg = msg + ": " + r.getThrown();
+    }
+    return msg;
+  }
+
+  private static String shortLogger(String name) {
+    if (name == null) {
+      return "";
+    }
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 ? name.substring(dot + 1) : name;
+  }
+
+  static final class LogfmtFormatter extends Formatter {
+    @Override
+    public String format(LogRecord r) {
+      return "ts="
+          + Instant.ofEpochMilli(r.getMillis())
+          + " level="
+          + levelName(r.getLevel())
+          + " caller="
+          + quote(shortLogger(r.getLoggerName()))
+          + " msg="
+          + quote(message(this, r))
+          + "\n";
+    }
+
+    private static String quote(String s) {
+      boolean plain = !s.isEmpty();
+      for (int i = 0; i < s.length() && plain; i++) {
+        char c = s.charAt(i);
+        plain = c > ' ' && c != '"' && c != '=' && c != '\\';
+      }
+      if (plain) {
+        return s;
+      }
+      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+  }
+
+  static final class JsonFormatter extends Formatter {
+    @Override
+    public String format(LogRecord r) {
+      return "{\"ts\":\""
+          + Instant.ofEpochMilli(r.getMillis())
+          + "\",\"level\":\""
+          + levelName(r.getLevel())
+          + "\",\"caller\":"
+          + json(shortLogger(r.getLoggerName()))
+          + ",\"msg\":"
+          + json(message(this, r))
+          + "}\n";
+    }
+
+    private static String json(String s) {
+      StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> out.append("\\\"");
+          case '\\' -> out.append("\\\\");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          default -> {
+            if (c < 0x20) {
+              out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+              out.append(c);
+            }
+          }
+        }
+      }
+      return out.append('"').toString();
+    }
+  }
+}

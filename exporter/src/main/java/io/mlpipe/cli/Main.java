@@ -1,0 +1,41 @@
+package io.mlpipe.cli;
+
+import io.mlpipe.collector.CollectorCatalog;
+import java.util.Set;
+import picocli.CommandLine;
+
+/** Entry point of {@code mlpipe}; with no subcommand it runs {@code serve}. */
+public final class Main {
+
+  private static final Set<String> TOP_LEVEL_FLAGS = Set.of("-h", "--help", "-V", "--version");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (2 for usage errors, as picocli and Go's flag do). */
+  public static int run(String... args) {
+    CommandLine cli = commandLine();
+    return cli.execute(withDefaultSubcommand(cli, args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new MlpipeCommand());
+    ServeCommand.addCollectorFlags(
+        cli.getSubcommands().get("serve").getCommandSpec(), CollectorCatalog.standard());
+    return cli;
+  }
+
+  private static String[] withDefaultSubcommand(CommandLine cli, String[] args) {
+    if (args.length > 0
+        && (cli.getSubcommands().containsKey(args[0]) || TOP_LEVEL_FLAGS.contains(args[0]))) {
+      return args;
+    }
+    String[] withServe = new String[args.length + 1];
+    withServe[0] = "serve";
+    System.arraycopy(args, 0, withServe, 1, args.length);
+    return withServe;
+  }
+}

@@ -1,0 +1,12 @@
+package io.mlpipe.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top command; {@code serve} runs when no subcommand is given (see {@link Main}). */
+@Command(
+    name = "mlpipe",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Monitoring agent for distributed ML pipelines (host, GPU and pipeline metrics).",
+    subcommands = {ServeCommand.class, CheckConfigCommand.class})
+final class MlpipeCommand {}

@@ -1,0 +1,179 @@
+package io.mlpipe.cli;
+
+import io.mlpipe.Agent;
+import io.mlpipe.AgentOptions;
+import io.mlpipe.collector.CollectorCatalog;
+import io.mlpipe.collector.CollectorContext;
+import io.mlpipe.collector.CollectorSpec;
+import io.mlpipe.collector.HostPaths;
+import io.mlpipe.config.ConfigException;
+import io.mlpipe.config.ConfigHolder;
+import io.mlpipe.http.ListenAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mlpipe serve}: runs the agent until SIGTERM/SIGINT; SIGHUP reloads the config. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = "Run the agent (the default command).")
+final class ServeCommand implements Callable<Integer> {
+
+  private static final String COLLECTOR_PREFIX = "--collector.";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--web.listen-address",
+      defaultValue = ":9478",
+      paramLabel = "HOST:PORT",
+      description =
+          "Address to listen on for the web interface and API (default: ${DEFAULT-VALUE}).")
+  String listenAddress;
+
+  @Option(
+      names = "--web.config.file",
+      paramLabel = "FILE",
+      description = "Web configuration (TLS, basic auth) in the exporter-toolkit format.")
+  Path webConfigFile;
+
+  @Option(names = "--config.file", paramLabel = "FILE", description = "Agent YAML configuration.")
+  Path configFile;
+
+  @Option(
+      names = "--path.procfs",
+      defaultValue = "/proc",
+      paramLabel = "DIR",
+      description = "procfs mountpoint (default: ${DEFAULT-VALUE}).")
+  Path procfs;
+
+  @Option(
+      names = "--path.sysfs",
+      defaultValue = "/sys",
+      paramLabel = "DIR",
+      description = "sysfs mountpoint (default: ${DEFAULT-VALUE}).")
+  Path sysfs;
+
+  @Option(
+      names = "--path.rootfs",
+      defaultValue = "/",
+      paramLabel = "DIR",
+      description = "rootfs mountpoint (default: ${DEFAULT-VALUE}).")
+  Path rootfs;
+
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      paramLabel = "LEVEL",
+      description =
+          "Only log messages at or above: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Logging.LogLevel logLevel;
+
+  @Option(
+      names = "--log.format",
+      defaultValue = "logfmt",
+      paramLabel = "FORMAT",
+      description = "Log format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Logging.LogFormat logFormat;
+
+  /** Adds {@code --collector.NAME} and {@code --no-collector.NAME} for every known collector. */
+  static void addCollectorFlags(CommandSpec serve, CollectorCatalog catalog) {
+    // picocli's default negation only matches names of word characters; ours contain dots.
+    serve.negatableOptionTransformer(
+        new CommandLine.RegexTransformer.Builder()
+            .addPattern("^--no-(\\w[\\w.-]*)$", "--$1", "--[no-]$1")
+            .addPattern("^--(\\w[\\w.-]*)$", "--no-$1", "--[no-]$1")
+            .build());
+    for (CollectorSpec c : catalog.all()) {
+      serve.addOption(
+          OptionSpec.builder(COLLECTOR_PREFIX + c.name())
+              .negatable(true)
+              .arity("0")
+              .type(boolean.class)
+              .defaultValue(Boolean.toString(c.enabledByDefault()))
+              .description(
+                  "Enable the %s collector: %s (default: %s)."
+                      .formatted(
+                          c.name(), c.description(), c.enabledByDefault() ? "enabled" : "disabled"))
+              .build());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(logLevel, logFormat);
+    Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    ListenAddress address;
+    try {
+      address = ListenAddress.parse(listenAddress);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    ConfigHolder config;
+    try {
+      config = ConfigHolder.load(configFile);
+    } catch (ConfigException e) {
+      System.err.println("mlpipe: invalid configuration, not starting:");
+      e.errors().forEach(err -> System.err.println("  " + err));
+      return 1;
+    }
+    CollectorCatalog catalog = CollectorCatalog.standard();
+    AgentOptions options =
+        new AgentOptions(
+            address,
+            config,
+            catalog,
+            collectorChoices(),
+            new CollectorContext(new HostPaths(procfs, sysfs, rootfs)));
+
+    Agent agent = Agent.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutting down");
+                  try {
+                    agent.close();
+                  } catch (Exception e) {
+                    log.warn("error during shutdown: {}", e.toString());
+                  }
+                  stopped.countDown();
+                },
+                "shutdown"));
+    Signals.onHangup(
+        () -> {
+          try {
+            agent.reload();
+          } catch (ConfigException e) {
+            // already logged and counted by the agent
+          }
+        });
+    stopped.await();
+    return 0;
+  }
+
+  private Map<String, Boolean> collectorChoices() {
+    Map<String, Boolean> choices = new LinkedHashMap<>();
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    for (OptionSpec opt : spec.options()) {
+      if (opt.longestName().startsWith(COLLECTOR_PREFIX) && parsed.hasMatchedOption(opt)) {
+        choices.put(opt.longestName().substring(COLLECTOR_PREFIX.length()), opt.getValue());
+      }
+    }
+    return choices;
+  }
+}

@@ -1,0 +1,24 @@
+package io.mlpipe.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent's YAML configuration, validated. Immutable: a reload builds a new one and swaps it in
+ * whole (see {@link ConfigHolder}).
+ *
+ * @param source where it was read from, or {@code "<defaults>"}
+ */
+public record Config(String source, PipelinesConfig pipelines) {
+
+  public static Config defaults() {
+    return new Config("<defaults>", PipelinesConfig.defaults());
+  }
+
+  /** The effective configuration as plain maps, for display; secrets are masked. */
+  public Map<String, Object> toDisplayMap() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("pipelines", pipelines.toDisplayMap());
+    return out;
+  }
+}

@@ -1,0 +1,128 @@
+package io.mlpipe.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the agent's YAML configuration into a {@link Config}, reporting every problem with file,
+ * line, column and key path.
+ *
+ * <pre>{@code
+ * Config config = ConfigLoader.load(Path.of("mlpipe.yml")); // throws ConfigException
+ * }</pre>
+ */
+public final class ConfigLoader {
+
+  private static final Set<String> TOP_KEYS = Set.of("pipelines");
+  private static final Set<String> PIPELINES_KEYS = Set.of("require_declared", "declared");
+  private static final Set<String> PIPELINE_KEYS = Set.of("team", "owner", "stages");
+  private static final Set<String> STAGE_KEYS = Set.of("sla", "expected_interval");
+
+  private ConfigLoader() {}
+
+  public static Config load(Path file) throws ConfigException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + e)));
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(
+          List.of(new ConfigError(file.toString(), 0, 0, "", "file is not valid UTF-8")));
+    }
+    return parse(file.toString(), text);
+  }
+
+  /** Parses configuration text; {@code source} names it in error messages. */
+  public static Config parse(String source, String text) throws ConfigException {
+    List<ConfigError> errors = new ArrayList<>();
+    YamlNode root = YamlNode.parse(source, text, errors);
+    Config config = null;
+    if (errors.isEmpty()) {
+      Map<String, YamlNode> top = root.asMapping(TOP_KEYS);
+      PipelinesConfig pipelines =
+          top.containsKey("pipelines")
+              ? pipelines(top.get("pipelines"))
+              : PipelinesConfig.defaults();
+      config = new Config(source, pipelines);
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return config;
+  }
+
+  private static PipelinesConfig pipelines(YamlNode node) {
+    Map<String, YamlNode> fields = node.asMapping(PIPELINES_KEYS);
+    boolean requireDeclared =
+        fields.containsKey("require_declared")
+            && fields.get("require_declared").asBoolean().orElse(false);
+    Map<String, PipelineConfig> declared = new LinkedHashMap<>();
+    if (fields.containsKey("declared")) {
+      fields
+          .get("declared")
+          .asAnyMapping()
+          .forEach(
+              (name, p) -> {
+                if (checkName(p, name)) {
+                  declared.put(name, pipeline(name, p));
+                }
+              });
+    }
+    return new PipelinesConfig(requireDeclared, declared);
+  }
+
+  private static PipelineConfig pipeline(String name, YamlNode node) {
+    Map<String, YamlNode> fields = node.asMapping(PIPELINE_KEYS);
+    String team = field(fields, "team").asName().orElse("");
+    String owner = field(fields, "owner").asString().orElse("");
+    Map<String, StageConfig> stages = new LinkedHashMap<>();
+    field(fields, "stages")
+        .asAnyMapping()
+        .forEach(
+            (stageName, s) -> {
+              if (checkName(s, stageName)) {
+                Map<String, YamlNode> sf = s.asMapping(STAGE_KEYS);
+                Duration sla = field(sf, "sla").asDuration().orElse(null);
+                Duration interval = field(sf, "expected_interval").asDuration().orElse(null);
+                stages.put(stageName, new StageConfig(stageName, sla, interval));
+              }
+            });
+    return new PipelineConfig(name, team, owner, stages);
+  }
+
+  private static boolean checkName(YamlNode node, String name) {
+    String problem = Names.labelValueProblem(name);
+    if (problem != null) {
+      node.error("name " + problem);
+      return false;
+    }
+    return true;
+  }
+
+  // An absent key reads as a null node, so optional fields need no special casing.
+  private static YamlNode field(Map<String, YamlNode> fields, String key) {
+    YamlNode n = fields.get(key);
+    return n != null ? n : YamlNode.parse("", "", new ArrayList<>());
+  }
+}

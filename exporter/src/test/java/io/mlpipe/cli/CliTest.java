@@ -1,0 +1,88 @@
+package io.mlpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      sub.setOut(new PrintWriter(out, true));
+      sub.setErr(new PrintWriter(err, true));
+    }
+    return cli.execute(args);
+  }
+
+  @Test
+  void unknownFlagIsAUsageErrorWithExitCode2() {
+    assertThat(run("serve", "--web.listen-adress=:1")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--web.listen-adress=:1'");
+  }
+
+  @Test
+  void badListenAddressIsAUsageError() {
+    assertThat(run("serve", "--web.listen-address=localhost")).isEqualTo(2);
+    assertThat(err.toString()).contains("listen address 'localhost' must be host:port or :port");
+  }
+
+  @Test
+  void badLogLevelIsAUsageError() {
+    assertThat(run("serve", "--log.level=loud")).isEqualTo(2);
+    assertThat(err.toString()).contains("debug, info, warn, error");
+  }
+
+  @Test
+  void versionPrintsTheBuild() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("mlpipe, version ");
+  }
+
+  @Test
+  void helpListsCollectorFlagsFromTheCatalog() {
+    assertThat(run("serve", "--help")).isZero();
+    assertThat(out.toString())
+        .contains("--[no-]collector.jvm", "--web.listen-address", "--path.procfs");
+  }
+
+  @Test
+  void unknownCollectorIsAUsageError() {
+    assertThat(run("serve", "--no-collector.nosuch")).isEqualTo(2);
+  }
+
+  @Test
+  void checkConfigAcceptsAGoodFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("ok.yml");
+    Files.writeString(f, "pipelines:\n  declared:\n    churn: {team: growth}\n");
+    assertThat(run("check-config", f.toString())).isZero();
+    assertThat(out.toString()).contains("SUCCESS: 1 pipelines declared");
+  }
+
+  @Test
+  void checkConfigReportsLineNumbersAndFails(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("bad.yml");
+    Files.writeString(f, "pipelines:\n  declared:\n    churn: {teem: growth}\n");
+    assertThat(run("check-config", f.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(f + ":3:13: pipelines.declared.churn.teem: unknown key 'teem'");
+  }
+
+  @Test
+  void serveRefusesToStartOnABadConfig(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("bad.yml");
+    Files.writeString(f, "nope: 1\n");
+    assertThat(run("serve", "--web.listen-address=127.0.0.1:0", "--config.file=" + f)).isEqualTo(1);
+  }
+}

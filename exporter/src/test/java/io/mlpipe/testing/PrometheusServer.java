@@ -1,0 +1,275 @@
+package io.mlpipe.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * A real Prometheus (Debian's binary) on a free port with a generated config, for tests.
+ *
+ * <pre>{@code
+ * try (PrometheusServer prom = PrometheusServer.builder(tmp).scrape("mlpipe", "127.0.0.1:" + port).start()) {
+ *   prom.waitUntilUp("mlpipe");
+ *   double v = prom.queryValue("mlpipe_exporter_build_info").orElseThrow();
+ * }
+ * }</pre>
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One sample of an instant vector. */
+  public record Sample(Map<String, String> labels, double value) {}
+
+  private final ManagedProcess process;
+  private final String url;
+  private final Path configFile;
+
+  private PrometheusServer(ManagedProcess process, String url, Path configFile) {
+    this.process = process;
+    this.url = url;
+    this.configFile = configFile;
+  }
+
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  /** Builds the config and command line. */
+  public static final class Builder {
+    private final Path dir;
+    private final Map<String, List<String>> jobs = new LinkedHashMap<>();
+    private final Map<String, String> jobExtras = new LinkedHashMap<>();
+    private final List<Path> ruleFiles = new ArrayList<>();
+    private String scrapeInterval = "1s";
+    private String evaluationInterval = "1s";
+    private String alertmanager;
+    private boolean protobuf;
+
+    private Builder(Path dir) {
+      this.dir = dir;
+    }
+
+    public Builder scrape(String job, String... targets) {
+      jobs.put(job, List.of(targets));
+      return this;
+    }
+
+    /** Extra YAML lines (indented for a scrape_config) for {@code job}, e.g. scheme or auth. */
+    public Builder jobExtra(String job, String yaml) {
+      jobExtras.put(job, yaml);
+      return this;
+    }
+
+    public Builder scrapeInterval(String interval) {
+      this.scrapeInterval = interval;
+      return this;
+    }
+
+    public Builder evaluationInterval(String interval) {
+      this.evaluationInterval = interval;
+      return this;
+    }
+
+    public Builder ruleFile(Path file) {
+      ruleFiles.add(file);
+      return this;
+    }
+
+    public Builder alertmanager(String hostPort) {
+      this.alertmanager = hostPort;
+      return this;
+    }
+
+    /** Scrape in protobuf (Prometheus 2.x negotiates it with the native-histograms feature). */
+    public Builder protobuf(boolean on) {
+      this.protobuf = on;
+      return this;
+    }
+
+    public PrometheusServer start() {
+      Path binary = Binaries.require("prometheus");
+      try {
+        Files.createDirectories(dir);
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("global:\n")
+            .append("  scrape_interval: ")
+            .append(scrapeInterval)
+            .append('\n')
+            .append("  scrape_timeout: ")
+            .append(scrapeInterval)
+            .append('\n')
+            .append("  evaluation_interval: ")
+            .append(evaluationInterval)
+            .append('\n');
+        if (!ruleFiles.isEmpty()) {
+          yaml.append("rule_files:\n");
+          ruleFiles.forEach(f -> yaml.append("  - ").append(f.toAbsolutePath()).append('\n'));
+        }
+        if (alertmanager != null) {
+          yaml.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['")
+              .append(alertmanager)
+              .append("']\n");
+        }
+        yaml.append("scrape_configs:\n");
+        jobs.forEach(
+            (job, targets) -> {
+              yaml.append("  - job_name: ").append(job).append('\n');
+              if (jobExtras.containsKey(job)) {
+                yaml.append(jobExtras.get(job)).append('\n');
+              }
+              yaml.append("    static_configs:\n      - targets: [");
+              yaml.append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()));
+              yaml.append("]\n");
+            });
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, yaml);
+        int port = FreePort.next();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary.toString());
+        cmd.add("--config.file=" + config);
+        cmd.add("--storage.tsdb.path=" + dir.resolve("tsdb"));
+        cmd.add("--web.listen-address=127.0.0.1:" + port);
+        cmd.add("--web.enable-lifecycle");
+        cmd.add("--log.level=info");
+        if (protobuf) {
+          cmd.add("--enable-feature=native-histograms");
+        }
+        ManagedProcess p = new ManagedProcess("prometheus", cmd, dir.resolve("prometheus.log"));
+        PrometheusServer server = new PrometheusServer(p, "http://127.0.0.1:" + port, config);
+        Wait.until(
+            "Prometheus ready on port " + port,
+            Duration.ofSeconds(30),
+            () -> {
+              if (!p.isAlive()) {
+                throw new AssertionError("prometheus exited:\n" + p.logTail(30));
+              }
+              return Http.isOk(server.url + "/-/ready");
+            });
+        return server;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  public Path configFile() {
+    return configFile;
+  }
+
+  /** The instant vector {@code promql} evaluates to now. */
+  public List<Sample> query(String promql) {
+    JsonNode data = api("/api/v1/query?query=" + encode(promql));
+    List<Sample> out = new ArrayList<>();
+    String type = data.get("resultType").asText();
+    if (type.equals("scalar")) {
+      out.add(new Sample(Map.of(), data.get("result").get(1).asDouble()));
+      return out;
+    }
+    for (JsonNode r : data.get("result")) {
+      Map<String, String> labels = new LinkedHashMap<>();
+      r.get("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      out.add(new Sample(labels, Double.parseDouble(r.get("value").get(1).asText())));
+    }
+    return out;
+  }
+
+  /** The value of the first sample, or empty when the vector is empty. */
+  public OptionalDouble queryValue(String promql) {
+    List<Sample> r = query(promql);
+    return r.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(r.get(0).value());
+  }
+
+  /** A range query's raw {@code data} node. */
+  public JsonNode queryRange(
+      String promql, long startEpochSeconds, long endEpochSeconds, String step) {
+    return api(
+        "/api/v1/query_range?query="
+            + encode(promql)
+            + "&start="
+            + startEpochSeconds
+            + "&end="
+            + endEpochSeconds
+            + "&step="
+            + step);
+  }
+
+  /** The {@code data} node of any GET API call, e.g. {@code /api/v1/targets}. */
+  public JsonNode api(String pathAndQuery) {
+    Http.Response r = Http.get(url + pathAndQuery);
+    try {
+      JsonNode body = JSON.readTree(r.body());
+      if (r.status() != 200 || !"success".equals(body.path("status").asText())) {
+        throw new AssertionError(
+            "Prometheus API " + pathAndQuery + " -> " + r.status() + ": " + r.body());
+      }
+      return body.get("data");
+    } catch (IOException e) {
+      throw new AssertionError(
+          "Prometheus API " + pathAndQuery + " returned no JSON: " + r.body(), e);
+    }
+  }
+
+  /** Waits until every target of {@code job} has been scraped successfully. */
+  public void waitUntilUp(String job) {
+    Wait.until(
+        "up{job=\"" + job + "\"} == 1",
+        Duration.ofSeconds(30),
+        () -> {
+          List<Sample> up = query("up{job=\"" + job + "\"}");
+          return !up.isEmpty() && up.stream().allMatch(s -> s.value() == 1);
+        },
+        () -> "targets: " + api("/api/v1/targets").toString());
+  }
+
+  /** Waits until {@code promql} returns a non-empty vector, and returns it. */
+  public List<Sample> waitFor(String promql, Duration timeout) {
+    List<List<Sample>> last = new ArrayList<>();
+    Wait.until(
+        promql + " to return data",
+        timeout,
+        () -> {
+          List<Sample> r = query(promql);
+          last.clear();
+          last.add(r);
+          return !r.isEmpty();
+        });
+    return last.get(0);
+  }
+
+  /** Re-reads the config file (after a test rewrote it). */
+  public void reload() {
+    Http.Response r = Http.send("POST", url + "/-/reload", Map.of(), new byte[0]);
+    if (r.status() != 200) {
+      throw new AssertionError("Prometheus reload failed: " + r.status() + " " + r.body());
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.close();
+  }
+}

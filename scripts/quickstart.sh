@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The README's first command: builds mlpipe if needed, starts the agent (with the demo workload
+# once `mlpipe demo` exists) and, when the Debian binaries are present (installed if we run as
+# root), a Prometheus loaded with rules/ and an Alertmanager from examples/, all on localhost.
+# Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+AGENT_PORT="${MLPIPE_PORT:-9478}"
+PROM_PORT="${PROMETHEUS_PORT:-9090}"
+AM_PORT="${ALERTMANAGER_PORT:-9093}"
+work="$(mktemp -d -t mlpipe-quickstart.XXXXXX)"
+pids=()
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "stopping ${#pids[@]} processes"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup INT TERM EXIT
+
+if [ ! -f exporter/target/mlpipe.jar ] || [ -n "$(find exporter/src -newer exporter/target/mlpipe.jar -print -quit)" ]; then
+  echo "building mlpipe (mvn package, tests skipped) ..."
+  mvn -B -q package -DskipTests -Dspotless.check.skip=true
+fi
+
+if [ "$(id -u)" -eq 0 ] && ! command -v prometheus >/dev/null 2>&1; then
+  echo "installing prometheus and prometheus-alertmanager (Debian packages) ..."
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null || \
+    echo "could not install them; going on with the agent alone"
+fi
+
+wait_ready() { # URL NAME
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.3
+  done
+  echo "$2 did not become ready; its log is in $work" >&2
+  return 1
+}
+
+bin/mlpipe serve --web.listen-address="127.0.0.1:$AGENT_PORT" >"$work/agent.log" 2>&1 &
+pids+=($!)
+wait_ready "http://127.0.0.1:$AGENT_PORT/-/ready" agent
+
+prom_line="Prometheus:   not installed (apt-get install prometheus prometheus-alertmanager)"
+if command -v prometheus >/dev/null 2>&1; then
+  am_line=""
+  if command -v prometheus-alertmanager >/dev/null 2>&1 && [ -f examples/alertmanager.yml ]; then
+    prometheus-alertmanager --config.file=examples/alertmanager.yml --storage.path="$work/am" \
+      --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
+    pids+=($!)
+    am_line="alerting:
+  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:$AM_PORT']}]}]"
+  fi
+  rules=""
+  if compgen -G "rules/*.yml" >/dev/null; then rules="rule_files: ['$root/rules/*.yml']"; fi
+  cat >"$work/prometheus.yml" <<YAML
+global: {scrape_interval: 5s, evaluation_interval: 5s}
+$rules
+$am_line
+scrape_configs:
+  - job_name: mlpipe
+    static_configs: [{targets: ['127.0.0.1:$AGENT_PORT']}]
+YAML
+  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" >"$work/prometheus.log" 2>&1 &
+  pids+=($!)
+  wait_ready "http://127.0.0.1:$PROM_PORT/-/ready" prometheus
+  prom_line="Prometheus:   http://127.0.0.1:$PROM_PORT/  (try: mlpipe_exporter_build_info)"
+  if [ -n "$am_line" ]; then prom_line="$prom_line
+  Alertmanager: http://127.0.0.1:$AM_PORT/"; fi
+fi
+
+cat <<EOF2
+
+mlpipe is running. Look at:
+  Agent:        http://127.0.0.1:$AGENT_PORT/         (landing page: collectors, configuration)
+  Metrics:      http://127.0.0.1:$AGENT_PORT/metrics
+  $prom_line
+Logs are in $work. Press Ctrl-C to stop everything.
+EOF2
+wait
