@@ -2,17 +2,27 @@ package io.mlpipe;
 
 import io.mlpipe.collector.CollectorRunner;
 import io.mlpipe.collector.CollectorSpec;
+import io.mlpipe.config.Config;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.http.HttpServer;
 import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
+import io.mlpipe.ingest.PushApi;
+import io.mlpipe.ingest.PushStatusApi;
+import io.mlpipe.store.DurableStore;
+import io.mlpipe.store.Limits;
+import io.mlpipe.store.StoreCollector;
 import io.mlpipe.web.LandingPage;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * root; every room is wired here and nowhere else.
  *
  * <pre>{@code
- * try (Agent agent = Agent.start(AgentOptions.forTest())) {
+ * try (Agent agent = Agent.start(AgentOptions.forTest(dir))) {
  *   URI metrics = URI.create("http://127.0.0.1:" + agent.port() + "/metrics");
  * }
  * }</pre>
@@ -33,7 +43,13 @@ public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
   private final AgentOptions options;
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Instant started = Instant.now();
+  // Components register their metrics in `self`; /metrics serves `exposed`, which merges self,
+  // collectors and the store through one AgentCollector.
+  private final PrometheusRegistry self = new PrometheusRegistry();
+  private final PrometheusRegistry exposed = new PrometheusRegistry();
+  private final AgentCollector agentCollector;
+  private volatile DurableStore store; // null until recovered
   private final AtomicBoolean ready = new AtomicBoolean();
   private final CollectorRunner collectors;
   private final Gauge reloadSuccess;
@@ -47,37 +63,52 @@ public final class Agent implements AutoCloseable {
         .name("mlpipe_exporter_build_info")
         .help("A metric with a constant '1' value labeled by version, revision and Java version.")
         .labelNames("version", "revision", "java_version")
-        .register(registry)
+        .register(self)
         .labelValues(build.version(), build.revision(), build.javaVersion())
         .set(1);
     reloadSuccess =
         Gauge.builder()
             .name("mlpipe_exporter_config_last_reload_successful")
             .help("Whether the last configuration reload attempt was successful.")
-            .register(registry);
+            .register(self);
     reloadTimestamp =
         Gauge.builder()
             .name("mlpipe_exporter_config_last_reload_success_timestamp_seconds")
             .help("Timestamp of the last successful configuration reload.")
-            .register(registry);
+            .register(self);
     reloadSuccess.set(1);
     reloadTimestamp.set(System.currentTimeMillis() / 1000.0);
 
     List<CollectorSpec> enabled = options.catalog().enabled(options.collectorChoices());
     collectors = CollectorRunner.build(enabled, options.collectorContext());
-    registry.register(collectors);
+    agentCollector =
+        new AgentCollector(
+            List.of(self::scrape, collectors::collect),
+            () -> {
+              DurableStore s = store;
+              return s == null ? MetricSnapshots.of() : new StoreCollector(s).collect();
+            });
+    exposed.register(agentCollector);
 
-    http = new HttpServer(options.listenAddress(), routes(), registry);
+    http = new HttpServer(options.listenAddress(), routes(), self);
   }
 
-  /** Starts the agent; returns once it listens and is ready. */
+  /**
+   * Starts the agent; returns once it listens, has recovered its store and is ready. HTTP starts
+   * first so that {@code /-/healthy} answers and {@code /-/ready} says 503 during recovery.
+   */
   public static Agent start(AgentOptions options) throws Exception {
     long t0 = System.nanoTime();
     Agent agent = new Agent(options);
     try {
       agent.http.start();
+      agent.store =
+          DurableStore.open(
+              new DurableStore.Options(
+                  options.storagePath(), options.fsync(), () -> limits(options.config().get())),
+              agent.self);
     } catch (Exception e) {
-      agent.collectors.close();
+      agent.close();
       throw e;
     }
     agent.ready.set(true);
@@ -93,7 +124,32 @@ public final class Agent implements AutoCloseable {
 
   private List<Route> routes() {
     List<Route> routes = new ArrayList<>();
-    routes.add(Route.get("/metrics", new PrometheusMetricsServlet(registry)));
+    routes.add(Route.get("/metrics", new PrometheusMetricsServlet(exposed)));
+    routes.add(
+        new Route(
+            "/metrics/*",
+            new PushApi(this::store, pushSettings()),
+            Set.of("PUT", "POST", "DELETE"),
+            "/metrics/job"));
+    routes.add(Route.get("/api/v1/metrics", PushStatusApi.metrics(this::store)));
+    routes.add(
+        Route.get(
+            "/api/v1/status",
+            PushStatusApi.status(
+                Map.of(
+                    "version", BuildInfo.current().version(),
+                    "revision", BuildInfo.current().revision(),
+                    "javaVersion", BuildInfo.current().javaVersion()),
+                options.flags(),
+                started)));
+    if (options.enableAdminApi()) {
+      routes.add(
+          new Route(
+              "/api/v1/admin/wipe",
+              PushStatusApi.wipe(this::store),
+              Set.of("PUT"),
+              "/api/v1/admin/wipe"));
+    }
     routes.add(Route.get("/-/healthy", LifecycleServlets.healthy()));
     routes.add(Route.get("/-/ready", LifecycleServlets.ready(ready::get)));
     routes.add(
@@ -114,8 +170,32 @@ public final class Agent implements AutoCloseable {
     return ready.get();
   }
 
+  /** Where components register their own metrics. */
   public PrometheusRegistry registry() {
-    return registry;
+    return self;
+  }
+
+  /** The store, or null while it is being recovered. */
+  public DurableStore store() {
+    return store;
+  }
+
+  private PushApi.Settings pushSettings() {
+    return new PushApi.Settings(
+        () -> limits(options.config().get()),
+        job -> options.config().get().push().ttlFor(job),
+        agentCollector::isOwnName);
+  }
+
+  static Limits limits(Config config) {
+    LimitsConfig l = config.limits();
+    return new Limits(
+        l.maxSeriesPerGroup(),
+        l.maxSeriesTotal(),
+        l.maxLabelsPerSeries(),
+        l.maxLabelNameLength(),
+        l.maxLabelValueLength(),
+        l.maxBodyBytes());
   }
 
   public ConfigHolder config() {
@@ -166,20 +246,30 @@ public final class Agent implements AutoCloseable {
                 new LandingPage.Link(
                     "/metrics", "/metrics", "host, GPU, pipeline and agent metrics"),
                 new LandingPage.Link("/-/healthy", "/-/healthy", "liveness"),
-                new LandingPage.Link("/-/ready", "/-/ready", "readiness")),
+                new LandingPage.Link("/-/ready", "/-/ready", "readiness"),
+                new LandingPage.Link(
+                    "/api/v1/metrics", "/api/v1/metrics", "pushed groups (Pushgateway JSON API)"),
+                new LandingPage.Link("/api/v1/status", "/api/v1/status", "build and flags")),
             states,
             options.config().get().toDisplayMap(),
             options.config().get().source()));
   }
 
-  /** Stops serving, then stops the collectors. */
+  /** Stops serving, then closes the store (final snapshot) and the collectors. */
   @Override
   public void close() throws Exception {
     ready.set(false);
     try {
       http.close();
     } finally {
-      collectors.close();
+      try {
+        DurableStore s = store;
+        if (s != null) {
+          s.close();
+        }
+      } finally {
+        collectors.close();
+      }
     }
   }
 }

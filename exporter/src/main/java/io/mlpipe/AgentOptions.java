@@ -4,6 +4,8 @@ import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.http.ListenAddress;
+import io.mlpipe.store.FsyncMode;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -11,33 +13,82 @@ import java.util.Map;
  * directly.
  *
  * @param collectorChoices explicit {@code --[no-]collector.NAME} choices; others take defaults
+ * @param flags the command line as given, for {@code /api/v1/status}
  */
 public record AgentOptions(
     ListenAddress listenAddress,
     ConfigHolder config,
     CollectorCatalog catalog,
     Map<String, Boolean> collectorChoices,
-    CollectorContext collectorContext) {
+    CollectorContext collectorContext,
+    Path storagePath,
+    FsyncMode fsync,
+    boolean enableAdminApi,
+    Map<String, String> flags) {
 
-  /** Defaults on 127.0.0.1 with a free port: the starting point of tests. */
-  public static AgentOptions forTest() {
+  /** Defaults on 127.0.0.1 with a free port and the store in {@code storage}: for tests. */
+  public static AgentOptions forTest(Path storage) {
     return new AgentOptions(
         new ListenAddress("127.0.0.1", 0),
         new ConfigHolder(null, io.mlpipe.config.Config.defaults()),
         CollectorCatalog.standard(),
         Map.of(),
-        CollectorContext.defaults());
+        CollectorContext.defaults(),
+        storage,
+        FsyncMode.always,
+        true,
+        Map.of());
   }
 
   public AgentOptions withConfig(ConfigHolder config) {
-    return new AgentOptions(listenAddress, config, catalog, collectorChoices, collectorContext);
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags);
   }
 
   public AgentOptions withCollectorChoices(Map<String, Boolean> choices) {
-    return new AgentOptions(listenAddress, config, catalog, choices, collectorContext);
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        choices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags);
   }
 
   public AgentOptions withCatalog(CollectorCatalog catalog) {
-    return new AgentOptions(listenAddress, config, catalog, collectorChoices, collectorContext);
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags);
+  }
+
+  public AgentOptions withFsync(FsyncMode fsync) {
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags);
   }
 }

@@ -37,6 +37,9 @@ public final class Logging {
     json
   }
 
+  // java.util.logging keeps loggers weakly: hold the one whose level we set.
+  private static final Logger JETTY = Logger.getLogger("org.eclipse.jetty");
+
   private Logging() {}
 
   public static void configure(LogLevel level, LogFormat format) {

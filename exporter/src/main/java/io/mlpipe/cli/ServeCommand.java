@@ -9,6 +9,8 @@ import io.mlpipe.collector.HostPaths;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.http.ListenAddress;
+import io.mlpipe.store.FsyncMode;
+import io.mlpipe.store.StoreException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,6 +77,28 @@ final class ServeCommand implements Callable<Integer> {
   Path rootfs;
 
   @Option(
+      names = "--storage.path",
+      defaultValue = "./data",
+      paramLabel = "DIR",
+      description =
+          "Directory of the WAL and snapshots of pushed and pipeline data (default: ${DEFAULT-VALUE}).")
+  Path storagePath;
+
+  @Option(
+      names = "--storage.fsync",
+      defaultValue = "batch",
+      paramLabel = "MODE",
+      description =
+          "When the WAL reaches the disk: always (fsync every commit before acknowledging), batch (as always, commits wait up to 2 ms to share an fsync), never (OS decides; survives an agent crash, not a machine crash). Default: ${DEFAULT-VALUE}.")
+  FsyncMode fsync;
+
+  @Option(
+      names = "--web.enable-admin-api",
+      description =
+          "Enable PUT /api/v1/admin/wipe (delete every pushed group), as Pushgateway's flag.")
+  boolean enableAdminApi;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       paramLabel = "LEVEL",
@@ -137,9 +161,20 @@ final class ServeCommand implements Callable<Integer> {
             config,
             catalog,
             collectorChoices(),
-            new CollectorContext(new HostPaths(procfs, sysfs, rootfs)));
+            new CollectorContext(new HostPaths(procfs, sysfs, rootfs)),
+            storagePath,
+            fsync,
+            enableAdminApi,
+            flagsForStatus());
 
-    Agent agent = Agent.start(options);
+    Agent agent;
+    try {
+      agent = Agent.start(options);
+    } catch (StoreException e) {
+      log.error("cannot open the store: {}", e.getMessage());
+      System.err.println("mlpipe: cannot open the store: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -164,6 +199,18 @@ final class ServeCommand implements Callable<Integer> {
         });
     stopped.await();
     return 0;
+  }
+
+  private Map<String, String> flagsForStatus() {
+    Map<String, String> flags = new java.util.TreeMap<>();
+    for (OptionSpec opt : spec.options()) {
+      String name = opt.longestName();
+      if (name.startsWith("--") && !name.equals("--help") && !name.equals("--version")) {
+        Object v = opt.getValue();
+        flags.put(name.substring(2), v == null ? "" : v.toString());
+      }
+    }
+    return flags;
   }
 
   private Map<String, Boolean> collectorChoices() {

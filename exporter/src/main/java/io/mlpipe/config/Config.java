@@ -9,16 +9,20 @@ import java.util.Map;
  *
  * @param source where it was read from, or {@code "<defaults>"}
  */
-public record Config(String source, PipelinesConfig pipelines) {
+public record Config(
+    String source, PipelinesConfig pipelines, LimitsConfig limits, PushConfig push) {
 
   public static Config defaults() {
-    return new Config("<defaults>", PipelinesConfig.defaults());
+    return new Config(
+        "<defaults>", PipelinesConfig.defaults(), LimitsConfig.defaults(), PushConfig.defaults());
   }
 
   /** The effective configuration as plain maps, for display; secrets are masked. */
   public Map<String, Object> toDisplayMap() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("pipelines", pipelines.toDisplayMap());
+    out.put("limits", limits.toDisplayMap());
+    out.put("push", push.toDisplayMap());
     return out;
   }
 }

@@ -23,7 +23,16 @@ import java.util.Set;
  */
 public final class ConfigLoader {
 
-  private static final Set<String> TOP_KEYS = Set.of("pipelines");
+  private static final Set<String> TOP_KEYS = Set.of("pipelines", "limits", "push");
+  private static final Set<String> LIMIT_KEYS =
+      Set.of(
+          "max_series_per_group",
+          "max_series_total",
+          "max_labels_per_series",
+          "max_label_name_length",
+          "max_label_value_length",
+          "max_body_bytes");
+  private static final Set<String> PUSH_KEYS = Set.of("ttl", "job_ttl");
   private static final Set<String> PIPELINES_KEYS = Set.of("require_declared", "declared");
   private static final Set<String> PIPELINE_KEYS = Set.of("team", "owner", "stages");
   private static final Set<String> STAGE_KEYS = Set.of("sla", "expected_interval");
@@ -64,12 +73,64 @@ public final class ConfigLoader {
           top.containsKey("pipelines")
               ? pipelines(top.get("pipelines"))
               : PipelinesConfig.defaults();
-      config = new Config(source, pipelines);
+      LimitsConfig limits =
+          top.containsKey("limits") ? limits(top.get("limits")) : LimitsConfig.defaults();
+      PushConfig push = top.containsKey("push") ? push(top.get("push")) : PushConfig.defaults();
+      config = new Config(source, pipelines, limits, push);
     }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
     return config;
+  }
+
+  private static LimitsConfig limits(YamlNode node) {
+    Map<String, YamlNode> f = node.asMapping(LIMIT_KEYS);
+    LimitsConfig d = LimitsConfig.defaults();
+    return new LimitsConfig(
+        (int)
+            field(f, "max_series_per_group")
+                .asInteger(1, Integer.MAX_VALUE)
+                .orElse((long) d.maxSeriesPerGroup())
+                .longValue(),
+        field(f, "max_series_total").asInteger(1, Long.MAX_VALUE).orElse(d.maxSeriesTotal()),
+        (int)
+            field(f, "max_labels_per_series")
+                .asInteger(1, 1024)
+                .orElse((long) d.maxLabelsPerSeries())
+                .longValue(),
+        (int)
+            field(f, "max_label_name_length")
+                .asInteger(1, 65536)
+                .orElse((long) d.maxLabelNameLength())
+                .longValue(),
+        (int)
+            field(f, "max_label_value_length")
+                .asInteger(1, 1 << 20)
+                .orElse((long) d.maxLabelValueLength())
+                .longValue(),
+        field(f, "max_body_bytes").asInteger(1, 1L << 31).orElse(d.maxBodyBytes()));
+  }
+
+  private static PushConfig push(YamlNode node) {
+    Map<String, YamlNode> f = node.asMapping(PUSH_KEYS);
+    YamlNode ttlNode = field(f, "ttl");
+    Duration ttl = isZero(ttlNode) ? Duration.ZERO : ttlNode.asDuration().orElse(Duration.ZERO);
+    Map<String, Duration> jobs = new LinkedHashMap<>();
+    field(f, "job_ttl")
+        .asAnyMapping()
+        .forEach(
+            (job, d) -> {
+              if (checkName(d, job)) {
+                jobs.put(job, isZero(d) ? Duration.ZERO : d.asDuration().orElse(Duration.ZERO));
+              }
+            });
+    return new PushConfig(ttl, jobs);
+  }
+
+  // A TTL of 0 means "never expire"; every other duration must be positive.
+  private static boolean isZero(YamlNode n) {
+    return !n.isNull() && n.isScalar("0");
   }
 
   private static PipelinesConfig pipelines(YamlNode node) {

@@ -88,6 +88,11 @@ public final class YamlNode {
     return node == null || node.getTag().equals(Tag.NULL);
   }
 
+  /** True when this is the scalar {@code text} (any YAML type). */
+  public boolean isScalar(String text) {
+    return node instanceof ScalarNode s && s.getValue().equals(text);
+  }
+
   /** Records a problem located at this node. */
   public void error(String message) {
     errors.add(error(file, node != null ? node.getStartMark() : fallbackMark, path, message));

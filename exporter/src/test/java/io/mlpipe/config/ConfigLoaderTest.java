@@ -114,7 +114,8 @@ class ConfigLoaderTest {
       ConfigError e = onlyError("pipelines: {}\nstorage_path: /tmp\n");
       assertThat(e.line()).isEqualTo(2);
       assertThat(e.column()).isEqualTo(1);
-      assertThat(e.message()).isEqualTo("unknown key 'storage_path' (allowed: pipelines)");
+      assertThat(e.message())
+          .isEqualTo("unknown key 'storage_path' (allowed: limits, pipelines, push)");
     }
 
     @Test

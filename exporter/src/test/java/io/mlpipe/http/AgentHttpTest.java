@@ -33,7 +33,9 @@ class AgentHttpTest {
   void start() throws Exception {
     configFile = dir.resolve("mlpipe.yml");
     Files.writeString(configFile, "pipelines:\n  declared:\n    churn: {team: growth}\n");
-    agent = Agent.start(AgentOptions.forTest().withConfig(ConfigHolder.load(configFile)));
+    agent =
+        Agent.start(
+            AgentOptions.forTest(dir.resolve("data")).withConfig(ConfigHolder.load(configFile)));
     base = "http://127.0.0.1:" + agent.port();
   }
 
@@ -116,7 +118,8 @@ class AgentHttpTest {
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.header("Content-Type")).startsWith("text/plain");
     assertThat(r.body()).isEqualTo("404 page not found: /nope\n");
-    assertThat(Http.get(base + "/metrics/extra").status()).isEqualTo(404);
+    // Below /metrics is the push API: GET there is a wrong method, not an unknown path.
+    assertThat(Http.get(base + "/metrics/extra").status()).isEqualTo(405);
   }
 
   @Test

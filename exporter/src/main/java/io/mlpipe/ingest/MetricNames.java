@@ -1,0 +1,45 @@
+package io.mlpipe.ingest;
+
+/** Prometheus' (legacy, 0.0.4) rules for metric and label names. */
+public final class MetricNames {
+
+  private MetricNames() {}
+
+  public static boolean isValidMetricName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || c == '_'
+              || c == ':'
+              || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Valid and not reserved ({@code __} prefix is Prometheus' own). */
+  public static boolean isValidLabelName(String name) {
+    if (name.isEmpty() || name.startsWith("__")) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || c == '_'
+              || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,153 @@
+package io.mlpipe.ingest;
+
+import io.mlpipe.store.DurableStore;
+import io.mlpipe.store.Family;
+import io.mlpipe.store.GroupKey;
+import io.mlpipe.store.LabelSet;
+import io.mlpipe.store.Limits;
+import io.mlpipe.store.Mutation;
+import io.mlpipe.store.WriteRejectedException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Pushgateway's push API on {@code /metrics/job/<job>{/<label>/<value>}}: PUT replaces the group,
+ * POST replaces same-named families within it, DELETE removes it. Unlike Pushgateway, a 2xx means
+ * the change is in the fsynced WAL.
+ */
+public final class PushApi extends HttpServlet {
+
+  /** What the push API needs from the agent. */
+  public record Settings(
+      Supplier<Limits> limits,
+      Function<String, Duration> ttlForJob,
+      Predicate<String> ownMetricName) {}
+
+  private final Supplier<DurableStore> store;
+  private final Settings settings;
+
+  public PushApi(Supplier<DurableStore> store, Settings settings) {
+    this.store = store;
+    this.settings = settings;
+  }
+
+  @Override
+  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    push(req, resp, true);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    push(req, resp, false);
+  }
+
+  @Override
+  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    try {
+      DurableStore s = Responses.storeOrUnavailable(store, resp);
+      if (s == null) {
+        return;
+      }
+      GroupKey key = key(req);
+      s.write(List.of(new Mutation.Delete(key)));
+      resp.setStatus(202);
+    } catch (BadRequestException e) {
+      Responses.error(resp, e.status(), e.getMessage());
+    } catch (WriteRejectedException e) {
+      Responses.rejected(resp, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Responses.error(resp, 503, "interrupted");
+    }
+  }
+
+  private static GroupKey key(HttpServletRequest req) throws BadRequestException {
+    String path = req.getPathInfo(); // after /metrics, e.g. /job/train/instance/a
+    Map<String, String> labels =
+        GroupingKeyPath.parse(path == null || path.length() < 2 ? "" : path.substring(1));
+    return new GroupKey(GroupKey.PUSH, LabelSet.of(labels));
+  }
+
+  private void push(HttpServletRequest req, HttpServletResponse resp, boolean replace)
+      throws IOException {
+    DurableStore s = Responses.storeOrUnavailable(store, resp);
+    if (s == null) {
+      return;
+    }
+    Limits limits = settings.limits().get();
+    GroupKey key;
+    List<Family> families;
+    long now = System.currentTimeMillis();
+    try {
+      key = key(req);
+      byte[] body = Bodies.read(req, limits.maxBodyBytes());
+      String type = req.getContentType();
+      List<ParsedFamily> parsed =
+          type != null && type.contains("application/vnd.google.protobuf")
+              ? ProtobufParser.parse(body)
+              : TextFormatParser.parse(body);
+      try {
+        for (ParsedFamily f : parsed) {
+          if (settings.ownMetricName().test(f.name())) {
+            throw new BadRequestException(
+                "metric name \""
+                    + f.name()
+                    + "\" is exposed by the agent itself; push it under another name");
+          }
+        }
+        families = PushConverter.convert(parsed, key.labels(), limits);
+      } catch (BadRequestException invalid) {
+        if (invalid.status() != 413) {
+          // As Pushgateway: an inconsistent push is recorded as the group's failure time.
+          s.write(List.of(new Mutation.MarkFailure(key, now, true)));
+          invalid =
+              new BadRequestException(
+                  "pushed metrics are invalid or inconsistent with existing metrics: "
+                      + invalid.getMessage());
+        }
+        throw invalid;
+      }
+    } catch (BadRequestException e) {
+      if (e.status() == 413) {
+        s.countRejected(e.reason());
+      }
+      Responses.error(resp, e.status(), e.getMessage());
+      return;
+    } catch (WriteRejectedException e) {
+      Responses.rejected(resp, e);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Responses.error(resp, 503, "interrupted");
+      return;
+    }
+    long ttl = settings.ttlForJob().apply(key.labels().get("job")).toMillis();
+    Mutation m =
+        replace
+            ? new Mutation.Replace(key, families, now, ttl)
+            : new Mutation.Merge(key, families, now, ttl);
+    GroupKey k = key;
+    try {
+      s.write(
+          List.of(m),
+          rejection ->
+              List.of(
+                  new Mutation.MarkFailure(
+                      k, now, rejection.kind() == WriteRejectedException.Kind.CONFLICT)));
+      resp.setStatus(200);
+    } catch (WriteRejectedException e) {
+      Responses.rejected(resp, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Responses.error(resp, 503, "interrupted");
+    }
+  }
+}

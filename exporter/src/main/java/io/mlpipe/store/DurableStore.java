@@ -1,0 +1,517 @@
+package io.mlpipe.store;
+
+import io.mlpipe.store.WriteRejectedException.Kind;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The series store: groups in memory, every acknowledged write in a fsynced WAL first.
+ *
+ * <p>Request threads parse and validate in parallel, then hand their mutations to one writer
+ * thread. The writer evaluates a batch of requests against staged state (limits, type consistency),
+ * appends the accepted ones to the WAL, fsyncs once for the whole batch (group commit), and only
+ * then makes them visible and acknowledges them. A request that fails or whose batch could not be
+ * made durable leaves no trace.
+ *
+ * <pre>{@code
+ * DurableStore store = DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, Limits::defaults), registry);
+ * store.write(List.of(new Mutation.Replace(key, families, now, 0)));
+ * }</pre>
+ */
+public final class DurableStore implements AutoCloseable {
+
+  /**
+   * How the store runs.
+   *
+   * @param snapshotEveryRecords write a snapshot (and drop covered WAL) after this many records
+   */
+  public record Options(
+      Path dir,
+      FsyncMode fsync,
+      Supplier<Limits> limits,
+      int snapshotEveryRecords,
+      long snapshotEveryMillis,
+      long expiryCheckMillis) {
+    public Options(Path dir, FsyncMode fsync, Supplier<Limits> limits) {
+      this(dir, fsync, limits, 20_000, 300_000, 1_000);
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(DurableStore.class);
+  private static final int MAX_BATCH = 512;
+  private static final long BATCH_LINGER_NANOS = 2_000_000;
+  private static final Limits UNLIMITED =
+      new Limits(
+          Integer.MAX_VALUE,
+          Long.MAX_VALUE,
+          Integer.MAX_VALUE,
+          Integer.MAX_VALUE,
+          Integer.MAX_VALUE,
+          Long.MAX_VALUE);
+
+  private final Options options;
+  private final StoreState state = new StoreState();
+  private final Wal wal;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(10_000);
+  private final ScheduledExecutorService background =
+      Executors.newScheduledThreadPool(
+          1,
+          r -> {
+            Thread t = new Thread(r, "store-background");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+  private final Thread writer;
+  private volatile boolean running = true;
+
+  // Writer-thread state.
+  private long seq;
+  private long recordsSinceSnapshot;
+  private long lastSnapshotMillis = System.currentTimeMillis();
+  private boolean writable = true;
+
+  private final Histogram fsyncDuration;
+  private final Counter walCorruptions;
+  private final Counter groupsExpired;
+  private final Counter rejected;
+  private final Gauge storageWritable;
+
+  private static final class Pending {
+    final List<Mutation> request;
+    final Function<WriteRejectedException, List<Mutation>> onRejected;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Pending(List<Mutation> request, Function<WriteRejectedException, List<Mutation>> onRejected) {
+      this.request = request;
+      this.onRejected = onRejected;
+    }
+  }
+
+  private DurableStore(
+      Options options, PrometheusRegistry registry, FileChannel lockChannel, FileLock lock) {
+    this.options = options;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.wal = new Wal(options.dir());
+    fsyncDuration =
+        Histogram.builder()
+            .name("mlpipe_exporter_wal_fsync_duration_seconds")
+            .help("Duration of WAL fsyncs; one fsync covers every request of a commit.")
+            .classicUpperBounds(
+                0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+            .classicOnly()
+            .register(registry);
+    walCorruptions =
+        Counter.builder()
+            .name("mlpipe_exporter_wal_corruptions_total")
+            .help("Torn or corrupt WAL records found (and truncated) at start-up.")
+            .register(registry);
+    groupsExpired =
+        Counter.builder()
+            .name("mlpipe_exporter_groups_expired_total")
+            .help("Groups removed because their TTL passed without a write.")
+            .register(registry);
+    rejected =
+        Counter.builder()
+            .name("mlpipe_exporter_series_rejected_total")
+            .help("Writes rejected whole because they were over a limit, by limit.")
+            .labelNames("reason")
+            .register(registry);
+    storageWritable =
+        Gauge.builder()
+            .name("mlpipe_exporter_storage_writable")
+            .help(
+                "Whether the last WAL commit succeeded (1) or storage refused it (0): writes get 503.")
+            .register(registry);
+    storageWritable.set(1);
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_series")
+        .help(
+            "Series held in the store, by source (push: Pushgateway API, events: pipeline model).")
+        .labelNames("source")
+        .callback(
+            cb -> {
+              Map<String, Long> counts = state.seriesBySource();
+              for (String source : List.of(GroupKey.PUSH, GroupKey.EVENTS)) {
+                cb.call(counts.getOrDefault(source, 0L), source);
+              }
+            })
+        .register(registry);
+    writer = new Thread(this::writeLoop, "store-writer");
+  }
+
+  /** Opens the store in {@code options.dir()}, replaying snapshot and WAL before returning. */
+  public static DurableStore open(Options options, PrometheusRegistry registry)
+      throws IOException, StoreException {
+    Files.createDirectories(options.dir());
+    FileChannel lockChannel =
+        FileChannel.open(
+            options.dir().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this very JVM
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new StoreException(
+          options.dir()
+              + " is in use by another mlpipe agent (lock held); give each agent its own --storage.path");
+    }
+    DurableStore store = new DurableStore(options, registry, lockChannel, lock);
+    try {
+      store.recover();
+    } catch (IOException | StoreException | RuntimeException e) {
+      store.releaseLock();
+      throw e;
+    }
+    store.writer.start();
+    store.background.scheduleWithFixedDelay(
+        store::expire,
+        options.expiryCheckMillis(),
+        options.expiryCheckMillis(),
+        TimeUnit.MILLISECONDS);
+    return store;
+  }
+
+  private void recover() throws IOException, StoreException {
+    long t0 = System.nanoTime();
+    Snapshots.Content snap = Snapshots.read(options.dir());
+    if (snap != null) {
+      state.load(snap.groups());
+      seq = snap.seq();
+    }
+    StoreState.Staging staging = state.stage();
+    MutationApplier replay = new MutationApplier(UNLIMITED);
+    int[] expired = {0};
+    long[] replayed = {0};
+    int corruptions =
+        wal.replay(
+            seq,
+            (recordSeq, bytes, off, len) -> {
+              List<Mutation> request = Codec.decodeMutations(bytes, off, len);
+              try {
+                replay.applyAll(staging, request, expired);
+              } catch (WriteRejectedException e) {
+                // Accepted once, so deterministic replay accepts it again; log if it ever does not.
+                log.error("WAL record {} no longer applies: {}", recordSeq, e.getMessage());
+              }
+              seq = recordSeq;
+              replayed[0]++;
+            });
+    staging.publish();
+    walCorruptions.inc(corruptions);
+    wal.rotate(seq + 1);
+    recordsSinceSnapshot = replayed[0];
+    log.info(
+        "store recovered from {}: {} groups ({} from snapshot), {} WAL records replayed, {} corruptions, in {} ms",
+        options.dir(),
+        state.groups().size(),
+        snap == null ? 0 : snap.groups().size(),
+        replayed[0],
+        corruptions,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Applies {@code request} all or nothing and returns once it is durable.
+   *
+   * @throws WriteRejectedException over a limit, inconsistent, or storage unavailable
+   */
+  public void write(List<Mutation> request) throws WriteRejectedException, InterruptedException {
+    write(request, null);
+  }
+
+  /**
+   * As {@link #write(List)}; when the request is rejected, {@code onRejected} may name mutations to
+   * apply instead (e.g. recording the failure time), which are made durable before the rejection is
+   * thrown.
+   */
+  public void write(
+      List<Mutation> request, Function<WriteRejectedException, List<Mutation>> onRejected)
+      throws WriteRejectedException, InterruptedException {
+    if (!running) {
+      throw new WriteRejectedException(Kind.UNAVAILABLE, "shutdown", "the agent is shutting down");
+    }
+    Pending p = new Pending(request, onRejected);
+    if (!queue.offer(p, 10, TimeUnit.SECONDS)) {
+      throw new WriteRejectedException(
+          Kind.UNAVAILABLE, "queue_full", "the store's write queue stayed full for 10 s");
+    }
+    try {
+      p.done.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WriteRejectedException w) {
+        throw w;
+      }
+      throw new IllegalStateException("store writer failed", e.getCause());
+    }
+  }
+
+  /** Counts a write refused before it reached the store (ingest-side limits). */
+  public void countRejected(String reason) {
+    rejected.labelValues(reason).inc();
+  }
+
+  /** Every group, as one consistent view (never half of a write). */
+  public List<Group> groups() {
+    return state.groups();
+  }
+
+  /** One group, or null. */
+  public Group group(GroupKey key) {
+    return state.get(key);
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    while (running || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+          if (options.fsync() == FsyncMode.batch) {
+            long deadline = System.nanoTime() + BATCH_LINGER_NANOS;
+            long left;
+            while (batch.size() < MAX_BATCH && (left = deadline - System.nanoTime()) > 0) {
+              Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+              if (next == null) {
+                break;
+              }
+              batch.add(next);
+            }
+          }
+          queue.drainTo(batch, MAX_BATCH - batch.size());
+          commit(batch);
+          batch.clear();
+        }
+        maybeSnapshot(false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException | Error e) {
+        log.error("store writer: unexpected failure, failing {} requests", batch.size(), e);
+        batch.forEach(p -> p.done.completeExceptionally(e));
+        batch.clear();
+      }
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    StoreState.Staging staging = state.stage();
+    MutationApplier applier = new MutationApplier(options.limits().get());
+    List<List<Mutation>> toLog = new ArrayList<>();
+    List<Pending> accepted = new ArrayList<>();
+    List<Map.Entry<Pending, WriteRejectedException>> refused = new ArrayList<>();
+    int[] expired = {0};
+    for (Pending p : batch) {
+      try {
+        applier.applyAll(staging, p.request, expired);
+        toLog.add(p.request);
+        accepted.add(p);
+      } catch (WriteRejectedException e) {
+        refused.add(Map.entry(p, e));
+        if (e.kind() == Kind.LIMIT) {
+          rejected.labelValues(e.reason()).inc();
+        }
+        List<Mutation> instead = p.onRejected == null ? List.of() : p.onRejected.apply(e);
+        if (!instead.isEmpty()) {
+          try {
+            applier.applyAll(staging, instead, expired);
+            toLog.add(instead);
+          } catch (WriteRejectedException ignored) {
+            // the fallback is best effort bookkeeping; the rejection itself stands
+          }
+        }
+      }
+    }
+    if (!toLog.isEmpty()) {
+      long position = -1;
+      long firstSeq = seq + 1;
+      try {
+        position = wal.position();
+        for (List<Mutation> request : toLog) {
+          wal.append(++seq, Codec.encodeMutations(request));
+        }
+        if (options.fsync() != FsyncMode.never) {
+          long t0 = System.nanoTime();
+          wal.sync();
+          fsyncDuration.observe((System.nanoTime() - t0) / 1e9);
+        }
+        recordsSinceSnapshot += toLog.size();
+      } catch (IOException e) {
+        if (position >= 0) {
+          wal.truncate(position);
+        }
+        seq = firstSeq - 1;
+        staging.rollbackTo(0);
+        if (writable) {
+          log.error(
+              "storage at {} refuses writes ({}); answering writes with 503 until it accepts them again, reads go on",
+              options.dir(),
+              e.toString());
+        }
+        writable = false;
+        storageWritable.set(0);
+        WriteRejectedException unavailable =
+            new WriteRejectedException(
+                Kind.UNAVAILABLE,
+                "storage",
+                "storage not writable, write not accepted: " + e.getMessage());
+        accepted.forEach(p -> p.done.completeExceptionally(unavailable));
+        refused.forEach(r -> r.getKey().done.completeExceptionally(r.getValue()));
+        return;
+      }
+    }
+    staging.publish();
+    if (!writable) {
+      log.info("storage at {} accepts writes again", options.dir());
+      writable = true;
+      storageWritable.set(1);
+    }
+    if (expired[0] > 0) {
+      groupsExpired.inc(expired[0]);
+    }
+    accepted.forEach(p -> p.done.complete(null));
+    refused.forEach(r -> r.getKey().done.completeExceptionally(r.getValue()));
+  }
+
+  private void maybeSnapshot(boolean force) {
+    long now = System.currentTimeMillis();
+    boolean due =
+        recordsSinceSnapshot >= options.snapshotEveryRecords()
+            || (recordsSinceSnapshot > 0
+                && now - lastSnapshotMillis >= options.snapshotEveryMillis());
+    if (!(force || due) || !snapshotInFlight.compareAndSet(false, true)) {
+      return;
+    }
+    long covered = seq;
+    try {
+      wal.rotate(covered + 1);
+    } catch (IOException e) {
+      log.warn("cannot start a new WAL segment for a snapshot: {}", e.toString());
+      snapshotInFlight.set(false);
+      return;
+    }
+    List<Group> groups = state.groups();
+    recordsSinceSnapshot = 0;
+    lastSnapshotMillis = now;
+    Runnable task =
+        () -> {
+          try {
+            Snapshots.write(options.dir(), new Snapshots.Content(covered, groups));
+            for (Path seg : wal.segments()) {
+              if (Wal.firstSeq(seg) <= covered) {
+                Files.deleteIfExists(seg);
+              }
+            }
+          } catch (IOException | RuntimeException e) {
+            log.warn("snapshot failed, keeping the WAL: {}", e.toString());
+          } finally {
+            snapshotInFlight.set(false);
+          }
+        };
+    if (force) {
+      task.run();
+    } else {
+      background.execute(task);
+    }
+  }
+
+  private void expire() {
+    long now = System.currentTimeMillis();
+    List<Mutation> expiries = new ArrayList<>();
+    for (Group g : state.groups()) {
+      if (g.expiredAt(now)) {
+        expiries.add(new Mutation.Expire(g.key(), g.updatedAtMillis()));
+      }
+    }
+    if (expiries.isEmpty()) {
+      return;
+    }
+    try {
+      write(expiries);
+      log.debug("expired {} groups", expiries.size());
+    } catch (WriteRejectedException e) {
+      log.warn("group expiry postponed: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Writes a snapshot now (for tests and clean shutdown). */
+  void snapshotNow() throws InterruptedException {
+    while (!snapshotInFlight.compareAndSet(false, true)) {
+      Thread.sleep(10);
+    }
+    snapshotInFlight.set(false);
+    recordsSinceSnapshot = Math.max(recordsSinceSnapshot, 1);
+    maybeSnapshot(true);
+  }
+
+  /** Stops like a crash: no final snapshot, WAL left as it is (tests of recovery). */
+  void abandon() throws InterruptedException, IOException {
+    running = false;
+    background.shutdownNow();
+    writer.join(30_000);
+    wal.close();
+    releaseLock();
+  }
+
+  /** Finishes queued writes, writes a final snapshot, and releases the directory. */
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    background.shutdownNow();
+    writer.join(30_000);
+    try {
+      if (recordsSinceSnapshot > 0) {
+        snapshotNow();
+      }
+      wal.close();
+    } catch (IOException e) {
+      log.warn("closing the WAL: {}", e.toString());
+    } finally {
+      releaseLock();
+    }
+  }
+
+  private void releaseLock() {
+    try {
+      if (lock.isValid()) {
+        lock.release();
+      }
+      lockChannel.close();
+    } catch (IOException e) {
+      log.warn("releasing the store lock: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.mlpipe.store;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An immutable set of label pairs sorted by name; the identity of a series within a family and of a
+ * group within the store. Compact on purpose: one array of interleaved names and values.
+ */
+public final class LabelSet implements Comparable<LabelSet> {
+
+  public static final LabelSet EMPTY = new LabelSet(new String[0]);
+
+  private final String[] pairs; // name0, value0, name1, value1, ... sorted by name
+  private final int hash;
+
+  private LabelSet(String[] pairs) {
+    this.pairs = pairs;
+    this.hash = Arrays.hashCode(pairs);
+  }
+
+  /** From a map; names must be distinct (a map guarantees it). */
+  public static LabelSet of(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return EMPTY;
+    }
+    TreeMap<String, String> sorted = new TreeMap<>(labels);
+    String[] pairs = new String[sorted.size() * 2];
+    int i = 0;
+    for (Map.Entry<String, String> e : sorted.entrySet()) {
+      pairs[i++] = e.getKey().intern();
+      pairs[i++] = e.getValue();
+    }
+    return new LabelSet(pairs);
+  }
+
+  /** From alternating names and values, e.g. {@code of("job", "train", "instance", "")}. */
+  public static LabelSet of(String... namesAndValues) {
+    if (namesAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("names and values must come in pairs");
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (m.put(namesAndValues[i], namesAndValues[i + 1]) != null) {
+        throw new IllegalArgumentException("duplicate label name " + namesAndValues[i]);
+      }
+    }
+    return of(m);
+  }
+
+  public int size() {
+    return pairs.length / 2;
+  }
+
+  public String name(int i) {
+    return pairs[2 * i];
+  }
+
+  public String value(int i) {
+    return pairs[2 * i + 1];
+  }
+
+  /** The value of {@code name}, or null. */
+  public String get(String name) {
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i].equals(name)) {
+        return pairs[i + 1];
+      }
+    }
+    return null;
+  }
+
+  /** This set with {@code other}'s labels added; where both have a name, {@code other} wins. */
+  public LabelSet overriddenBy(LabelSet other) {
+    if (other.pairs.length == 0) {
+      return this;
+    }
+    Map<String, String> m = toMap();
+    m.putAll(other.toMap());
+    return of(m);
+  }
+
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LabelSet l && hash == l.hash && Arrays.equals(pairs, l.pairs);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public int compareTo(LabelSet o) {
+    return Arrays.compare(pairs, o.pairs);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(pairs[i]).append("=\"").append(pairs[i + 1].replace("\"", "\\\"")).append('"');
+    }
+    return sb.append('}').toString();
+  }
+}

@@ -1,0 +1,72 @@
+package io.mlpipe.store;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * A change to the store. Mutations are logged to the WAL as they are and re-evaluated on replay, so
+ * each one must be deterministic given the state it is applied to.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Mutation.Replace.class, name = "replace"),
+  @JsonSubTypes.Type(value = Mutation.Merge.class, name = "merge"),
+  @JsonSubTypes.Type(value = Mutation.Delete.class, name = "delete"),
+  @JsonSubTypes.Type(value = Mutation.Wipe.class, name = "wipe"),
+  @JsonSubTypes.Type(value = Mutation.MarkFailure.class, name = "failure"),
+  @JsonSubTypes.Type(value = Mutation.Update.class, name = "update"),
+  @JsonSubTypes.Type(value = Mutation.Expire.class, name = "expire")
+})
+public sealed interface Mutation {
+
+  /** PUT: the group becomes exactly {@code families}. */
+  record Replace(GroupKey key, List<Family> families, long timeMillis, long ttlMillis)
+      implements Mutation {}
+
+  /** POST: families with the same names are replaced, others kept. */
+  record Merge(GroupKey key, List<Family> families, long timeMillis, long ttlMillis)
+      implements Mutation {}
+
+  /** DELETE: the group is removed. */
+  record Delete(GroupKey key) implements Mutation {}
+
+  /** Removes every group of one source. */
+  record Wipe(String source) implements Mutation {}
+
+  /** Records a failed change (Pushgateway's push_failure_time_seconds). */
+  record MarkFailure(GroupKey key, long timeMillis, boolean createIfAbsent) implements Mutation {}
+
+  /** Read-modify-write operations on series of one group (the pipeline model's counters). */
+  record Update(GroupKey key, List<Op> ops, long timeMillis, long ttlMillis) implements Mutation {}
+
+  /** Removes the group if it has not changed since {@code updatedAtMillis} (TTL expiry). */
+  record Expire(GroupKey key, long updatedAtMillis) implements Mutation {}
+
+  /** One operation of an {@link Update}. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Op.Add.class, name = "add"),
+    @JsonSubTypes.Type(value = Op.Set.class, name = "set"),
+    @JsonSubTypes.Type(value = Op.Observe.class, name = "observe"),
+    @JsonSubTypes.Type(value = Op.Remove.class, name = "remove")
+  })
+  sealed interface Op {
+    String name();
+
+    /** Adds {@code delta} to a counter (or gauge); creates it at 0 first. */
+    record Add(String name, MetricType type, String help, LabelSet labels, double delta)
+        implements Op {}
+
+    /** Sets a gauge (or counter) to {@code value}. */
+    record Set(String name, MetricType type, String help, LabelSet labels, double value)
+        implements Op {}
+
+    /** Observes {@code value} into a classic histogram with {@code upperBounds} (+Inf last). */
+    record Observe(String name, String help, LabelSet labels, double[] upperBounds, double value)
+        implements Op {}
+
+    /** Removes one series. */
+    record Remove(String name, LabelSet labels) implements Op {}
+  }
+}

@@ -1,0 +1,292 @@
+package io.mlpipe.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DurableStoreTest {
+
+  @TempDir Path dir;
+  private final List<DurableStore> open = new ArrayList<>();
+  private Limits limits = Limits.defaults();
+
+  private DurableStore open() throws Exception {
+    DurableStore s =
+        DurableStore.open(
+            new DurableStore.Options(dir, FsyncMode.always, () -> limits, 20_000, 300_000, 50),
+            new PrometheusRegistry());
+    open.add(s);
+    return s;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (DurableStore s : open) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        // already closed or abandoned
+      }
+    }
+  }
+
+  private static GroupKey key(String job) {
+    return new GroupKey(GroupKey.PUSH, LabelSet.of("job", job));
+  }
+
+  private static Family gauge(String name, double v, String... labels) {
+    LabelSet l = LabelSet.of(labels);
+    return new Family(name, MetricType.GAUGE, "help", Map.of(l, new Series.Value(l, v)));
+  }
+
+  private static Family counter(String name, double v) {
+    return new Family(
+        name,
+        MetricType.COUNTER,
+        null,
+        Map.of(LabelSet.EMPTY, new Series.Value(LabelSet.EMPTY, v)));
+  }
+
+  private static double value(DurableStore s, String job, String family) {
+    Group g = s.group(key(job));
+    return ((Series.Value) g.families().get(family).series().values().iterator().next()).value();
+  }
+
+  @Test
+  void writesSurviveACleanRestartThroughTheSnapshot() throws Exception {
+    DurableStore s = open();
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(gauge("g", 1)), 1000, 0)));
+    s.write(List.of(new Mutation.Merge(key("a"), List.of(gauge("h", 2)), 2000, 0)));
+    s.close();
+    open.clear();
+    assertThat(Files.exists(dir.resolve("snapshot"))).isTrue();
+
+    DurableStore again = open();
+    assertThat(again.group(key("a")).families()).containsOnlyKeys("g", "h");
+    assertThat(again.group(key("a")).pushTimeSeconds()).isEqualTo(2.0);
+  }
+
+  @Test
+  void writesSurviveACrashThroughTheWal() throws Exception {
+    DurableStore s = open();
+    for (int i = 0; i < 50; i++) {
+      s.write(
+          List.of(
+              new Mutation.Update(
+                  key("counter"),
+                  List.of(
+                      new Mutation.Op.Add(
+                          "runs_total", MetricType.COUNTER, null, LabelSet.EMPTY, 1)),
+                  i,
+                  0)));
+    }
+    s.abandon();
+    assertThat(Files.exists(dir.resolve("snapshot"))).isFalse();
+
+    DurableStore again = open();
+    assertThat(value(again, "counter", "runs_total")).isEqualTo(50.0);
+  }
+
+  @Test
+  void aTornTailIsTruncatedAndCounted() throws Exception {
+    DurableStore s = open();
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(gauge("g", 7)), 1, 0)));
+    s.abandon();
+    Path seg;
+    try (var files = Files.list(dir)) {
+      seg =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("wal-"))
+              .sorted()
+              .reduce((a, b) -> b)
+              .orElseThrow();
+    }
+    // A record header promising more bytes than were written: a crash in the middle of an append.
+    ByteBuffer torn = ByteBuffer.allocate(12).putInt(1000).putInt(42).putInt(7);
+    Files.write(seg, torn.array(), StandardOpenOption.APPEND);
+    long before = Files.size(seg);
+
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore again =
+        DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, () -> limits), registry);
+    open.add(again);
+    assertThat(value(again, "a", "g")).isEqualTo(7.0);
+    assertThat(Files.size(seg)).isEqualTo(before - 12);
+    assertThat(corruptions(registry)).isEqualTo(1.0);
+    // and it keeps working
+    again.write(List.of(new Mutation.Replace(key("b"), List.of(gauge("g", 8)), 2, 0)));
+    assertThat(value(again, "b", "g")).isEqualTo(8.0);
+  }
+
+  private static double corruptions(PrometheusRegistry registry) {
+    var snap =
+        (io.prometheus.metrics.model.snapshots.CounterSnapshot)
+            registry.scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("mlpipe_exporter_wal_corruptions"))
+                .findFirst()
+                .orElseThrow();
+    return snap.getDataPoints().get(0).getValue();
+  }
+
+  @Test
+  void aWalFromANewerVersionIsRefusedClearly() throws Exception {
+    Files.write(Wal.segmentPath(dir, 1), new byte[] {'M', 'L', 'P', 'W', 'A', 'L', 9, 0});
+    assertThatThrownBy(this::open)
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(
+            "was written by a newer mlpipe (WAL format version 9, this one reads up to 1)");
+  }
+
+  @Test
+  void aSecondStoreOnTheSameDirectoryIsRefused() throws Exception {
+    open();
+    assertThatThrownBy(this::open).hasMessageContaining("is in use by another mlpipe agent");
+  }
+
+  @Test
+  void typesMustAgreeAcrossGroupsAndAFailureLeavesNoTrace() throws Exception {
+    DurableStore s = open();
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(counter("x_total", 1)), 1, 0)));
+    Family asGauge = gauge("x_total", 2);
+    assertThatThrownBy(
+            () -> s.write(List.of(new Mutation.Replace(key("b"), List.of(asGauge), 2, 0))))
+        .isInstanceOfSatisfying(
+            WriteRejectedException.class,
+            e -> assertThat(e.kind()).isEqualTo(WriteRejectedException.Kind.CONFLICT));
+    assertThat(s.group(key("b"))).isNull();
+    // The same group may change its own type: nothing else uses the name.
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(asGauge), 3, 0)));
+    assertThat(s.group(key("a")).families().get("x_total").type()).isEqualTo(MetricType.GAUGE);
+  }
+
+  @Test
+  void aRequestIsAllOrNothing() throws Exception {
+    DurableStore s = open();
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(counter("x_total", 1)), 1, 0)));
+    assertThatThrownBy(
+            () ->
+                s.write(
+                    List.of(
+                        new Mutation.Replace(key("c"), List.of(gauge("fine", 1)), 2, 0),
+                        new Mutation.Replace(key("d"), List.of(gauge("x_total", 1)), 2, 0))))
+        .isInstanceOf(WriteRejectedException.class);
+    assertThat(s.group(key("c"))).isNull();
+  }
+
+  @Test
+  void seriesLimitsRejectWholeWritesAndCountThem() throws Exception {
+    limits = new Limits(2, 3, 64, 128, 2048, 1 << 20);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore s =
+        DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, () -> limits), registry);
+    open.add(s);
+    Family three =
+        new Family(
+            "g",
+            MetricType.GAUGE,
+            null,
+            Map.of(
+                LabelSet.of("i", "1"), new Series.Value(LabelSet.of("i", "1"), 1),
+                LabelSet.of("i", "2"), new Series.Value(LabelSet.of("i", "2"), 1),
+                LabelSet.of("i", "3"), new Series.Value(LabelSet.of("i", "3"), 1)));
+    assertThatThrownBy(() -> s.write(List.of(new Mutation.Replace(key("a"), List.of(three), 1, 0))))
+        .hasMessageContaining("max_series_per_group=2");
+    s.write(
+        List.of(
+            new Mutation.Replace(key("a"), List.of(gauge("g", 1, "i", "1"), gauge("h", 1)), 1, 0)));
+    assertThatThrownBy(
+            () ->
+                s.write(
+                    List.of(
+                        new Mutation.Replace(
+                            key("b"), List.of(gauge("g", 1, "i", "2"), gauge("h", 1)), 1, 0))))
+        .isInstanceOfSatisfying(
+            WriteRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo("max_series_total"));
+    // Replacing a group with no more series than before is fine at the total limit.
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(gauge("g", 5, "i", "1")), 2, 0)));
+    assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))
+        .contains("mlpipe_exporter_series_rejected");
+  }
+
+  @Test
+  void groupsExpireAfterTheirTtl() throws Exception {
+    DurableStore s = open();
+    long now = System.currentTimeMillis();
+    s.write(List.of(new Mutation.Replace(key("short"), List.of(gauge("g", 1)), now, 200)));
+    s.write(List.of(new Mutation.Replace(key("forever"), List.of(gauge("g", 1)), now, 0)));
+    long deadline = System.currentTimeMillis() + 5000;
+    while (s.group(key("short")) != null && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(s.group(key("short"))).isNull();
+    assertThat(s.group(key("forever"))).isNotNull();
+  }
+
+  @Test
+  void concurrentWritersAreAllDurable() throws Exception {
+    DurableStore s = open();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  s.write(
+                      List.of(
+                          new Mutation.Replace(key("t" + thread), List.of(gauge("g", i)), i, 0)));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    s.abandon();
+    DurableStore again = open();
+    for (int t = 0; t < 8; t++) {
+      assertThat(value(again, "t" + t, "g")).isEqualTo(99.0);
+    }
+  }
+
+  @Test
+  void walSegmentsCoveredByASnapshotAreDeleted() throws Exception {
+    DurableStore s =
+        DurableStore.open(
+            new DurableStore.Options(dir, FsyncMode.never, () -> limits, 10, 300_000, 1000),
+            new PrometheusRegistry());
+    open.add(s);
+    for (int i = 0; i < 35; i++) {
+      s.write(List.of(new Mutation.Replace(key("a" + (i % 5)), List.of(gauge("g", i)), i, 0)));
+    }
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!Files.exists(dir.resolve("snapshot")) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(200);
+    try (var files = Files.list(dir)) {
+      assertThat(files.filter(p -> p.getFileName().toString().startsWith("wal-")).count())
+          .isLessThanOrEqualTo(2);
+    }
+    s.abandon();
+    DurableStore again = open();
+    assertThat(value(again, "a4", "g")).isEqualTo(34.0);
+  }
+}
