@@ -9,8 +9,11 @@ import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.http.HttpServer;
 import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
+import io.mlpipe.ingest.EventsApi;
+import io.mlpipe.ingest.PipelinesApi;
 import io.mlpipe.ingest.PushApi;
 import io.mlpipe.ingest.PushStatusApi;
+import io.mlpipe.pipeline.ConfigMetrics;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Limits;
 import io.mlpipe.store.StoreCollector;
@@ -83,7 +86,10 @@ public final class Agent implements AutoCloseable {
     collectors = CollectorRunner.build(enabled, options.collectorContext());
     agentCollector =
         new AgentCollector(
-            List.of(self::scrape, collectors::collect),
+            List.of(
+                self::scrape,
+                collectors::collect,
+                new ConfigMetrics(() -> options.config().get().pipelines())),
             () -> {
               DurableStore s = store;
               return s == null ? MetricSnapshots.of() : new StoreCollector(s).collect();
@@ -132,6 +138,24 @@ public final class Agent implements AutoCloseable {
             Set.of("PUT", "POST", "DELETE"),
             "/metrics/job"));
     routes.add(Route.get("/api/v1/metrics", PushStatusApi.metrics(this::store)));
+    routes.add(
+        new Route(
+            "/api/v1/events",
+            new EventsApi(
+                this::store,
+                () -> options.config().get().pipelines(),
+                () -> limits(options.config().get())),
+            Set.of("POST"),
+            "/api/v1/events"));
+    PipelinesApi pipelinesApi =
+        new PipelinesApi(this::store, () -> options.config().get().pipelines());
+    routes.add(Route.get("/api/v1/pipelines", pipelinesApi));
+    routes.add(
+        new Route(
+            "/api/v1/pipelines/*",
+            pipelinesApi,
+            Set.of("GET", "HEAD"),
+            "/api/v1/pipelines/{name}"));
     routes.add(
         Route.get(
             "/api/v1/status",
@@ -249,7 +273,9 @@ public final class Agent implements AutoCloseable {
                 new LandingPage.Link("/-/ready", "/-/ready", "readiness"),
                 new LandingPage.Link(
                     "/api/v1/metrics", "/api/v1/metrics", "pushed groups (Pushgateway JSON API)"),
-                new LandingPage.Link("/api/v1/status", "/api/v1/status", "build and flags")),
+                new LandingPage.Link("/api/v1/status", "/api/v1/status", "build and flags"),
+                new LandingPage.Link(
+                    "/api/v1/pipelines", "/api/v1/pipelines", "pipeline status (JSON)")),
             states,
             options.config().get().toDisplayMap(),
             options.config().get().source()));

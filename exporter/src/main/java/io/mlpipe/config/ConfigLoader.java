@@ -33,8 +33,11 @@ public final class ConfigLoader {
           "max_label_value_length",
           "max_body_bytes");
   private static final Set<String> PUSH_KEYS = Set.of("ttl", "job_ttl");
-  private static final Set<String> PIPELINES_KEYS = Set.of("require_declared", "declared");
-  private static final Set<String> PIPELINE_KEYS = Set.of("team", "owner", "stages");
+  private static final Set<String> PIPELINES_KEYS =
+      Set.of("require_declared", "declared", "forget_after", "run_info_ttl", "dedup_window");
+  private static final Set<String> PIPELINE_KEYS =
+      Set.of("team", "owner", "stages", "datasets", "drift_threshold", "model_metric_tolerance");
+  private static final Set<String> DATASET_KEYS = Set.of("missing_values_max_ratio");
   private static final Set<String> STAGE_KEYS = Set.of("sla", "expected_interval");
 
   private ConfigLoader() {}
@@ -150,7 +153,16 @@ public final class ConfigLoader {
                 }
               });
     }
-    return new PipelinesConfig(requireDeclared, declared);
+    YamlNode forget = field(fields, "forget_after");
+    Duration forgetAfter =
+        isZero(forget)
+            ? Duration.ZERO
+            : forget.asDuration().orElse(PipelinesConfig.DEFAULT_FORGET_AFTER);
+    Duration runInfoTtl =
+        field(fields, "run_info_ttl").asDuration().orElse(PipelinesConfig.DEFAULT_RUN_INFO_TTL);
+    Duration dedup =
+        field(fields, "dedup_window").asDuration().orElse(PipelinesConfig.DEFAULT_DEDUP_WINDOW);
+    return new PipelinesConfig(requireDeclared, declared, forgetAfter, runInfoTtl, dedup);
   }
 
   private static PipelineConfig pipeline(String name, YamlNode node) {
@@ -169,7 +181,28 @@ public final class ConfigLoader {
                 stages.put(stageName, new StageConfig(stageName, sla, interval));
               }
             });
-    return new PipelineConfig(name, team, owner, stages);
+    Map<String, Double> missing = new LinkedHashMap<>();
+    field(fields, "datasets")
+        .asAnyMapping()
+        .forEach(
+            (dataset, d) -> {
+              if (checkName(d, dataset)) {
+                field(d.asMapping(DATASET_KEYS), "missing_values_max_ratio")
+                    .asNumber(0, 1)
+                    .ifPresent(v -> missing.put(dataset, v));
+              }
+            });
+    Double drift = field(fields, "drift_threshold").asNumber(0, Double.MAX_VALUE).orElse(null);
+    Map<String, Double> tolerance = new LinkedHashMap<>();
+    field(fields, "model_metric_tolerance")
+        .asAnyMapping()
+        .forEach(
+            (metric, t) -> {
+              if (checkName(t, metric)) {
+                t.asNumber(0, Double.MAX_VALUE).ifPresent(v -> tolerance.put(metric, v));
+              }
+            });
+    return new PipelineConfig(name, team, owner, stages, missing, drift, tolerance);
   }
 
   private static boolean checkName(YamlNode node, String name) {

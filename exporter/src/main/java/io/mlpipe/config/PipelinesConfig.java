@@ -1,5 +1,6 @@
 package io.mlpipe.config;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,14 +8,36 @@ import java.util.Map;
 /**
  * Pipelines declared in the config, and whether undeclared ones are accepted.
  *
- * @param requireDeclared refuse events and pushes for pipelines not declared here
+ * @param requireDeclared refuse events for pipelines not declared here (404)
  * @param declared by pipeline name, in file order
+ * @param forgetAfter data of a pipeline (declared or not) not heard from for this long is dropped;
+ *     zero = never. Declared pipelines keep their info and thresholds, which come from here.
+ * @param runInfoTtl how long {@code mlpipe_run_info} of a run lives after its last event
+ * @param dedupWindow how long an event id is remembered, so a retry within it is not counted twice
  */
-public record PipelinesConfig(boolean requireDeclared, Map<String, PipelineConfig> declared) {
+public record PipelinesConfig(
+    boolean requireDeclared,
+    Map<String, PipelineConfig> declared,
+    Duration forgetAfter,
+    Duration runInfoTtl,
+    Duration dedupWindow) {
 
   public PipelinesConfig {
     declared = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declared));
   }
+
+  public PipelinesConfig(boolean requireDeclared, Map<String, PipelineConfig> declared) {
+    this(
+        requireDeclared,
+        declared,
+        DEFAULT_FORGET_AFTER,
+        DEFAULT_RUN_INFO_TTL,
+        DEFAULT_DEDUP_WINDOW);
+  }
+
+  public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
+  public static final Duration DEFAULT_RUN_INFO_TTL = Duration.ofHours(1);
+  public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
 
   public static PipelinesConfig defaults() {
     return new PipelinesConfig(false, Map.of());
@@ -23,6 +46,9 @@ public record PipelinesConfig(boolean requireDeclared, Map<String, PipelineConfi
   Map<String, Object> toDisplayMap() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("require_declared", requireDeclared);
+    out.put("forget_after", forgetAfter.isZero() ? "0 (never)" : Durations.format(forgetAfter));
+    out.put("run_info_ttl", Durations.format(runInfoTtl));
+    out.put("dedup_window", Durations.format(dedupWindow));
     Map<String, Object> pipes = new LinkedHashMap<>();
     declared.forEach((name, p) -> pipes.put(name, p.toDisplayMap()));
     out.put("declared", pipes);

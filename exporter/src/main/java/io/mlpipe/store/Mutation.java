@@ -16,7 +16,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = Mutation.Wipe.class, name = "wipe"),
   @JsonSubTypes.Type(value = Mutation.MarkFailure.class, name = "failure"),
   @JsonSubTypes.Type(value = Mutation.Update.class, name = "update"),
-  @JsonSubTypes.Type(value = Mutation.Expire.class, name = "expire")
+  @JsonSubTypes.Type(value = Mutation.Expire.class, name = "expire"),
+  @JsonSubTypes.Type(value = Mutation.Once.class, name = "once")
 })
 public sealed interface Mutation {
 
@@ -43,6 +44,13 @@ public sealed interface Mutation {
   /** Removes the group if it has not changed since {@code updatedAtMillis} (TTL expiry). */
   record Expire(GroupKey key, long updatedAtMillis) implements Mutation {}
 
+  /**
+   * Applies {@code then} only if no group {@code marker} exists, and creates that (empty) marker
+   * group with {@code ttlMillis}: idempotent events, deduplicated by id within the TTL.
+   */
+  record Once(GroupKey marker, long timeMillis, long ttlMillis, List<Mutation> then)
+      implements Mutation {}
+
   /** One operation of an {@link Update}. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
   @JsonSubTypes({
@@ -54,8 +62,17 @@ public sealed interface Mutation {
   sealed interface Op {
     String name();
 
-    /** Adds {@code delta} to a counter (or gauge); creates it at 0 first. */
-    record Add(String name, MetricType type, String help, LabelSet labels, double delta)
+    /**
+     * Adds {@code delta} to a counter (or gauge); creates it at 0 first. With {@code floorAtZero}
+     * the result never goes below 0 (a gauge of things in progress).
+     */
+    record Add(
+        String name,
+        MetricType type,
+        String help,
+        LabelSet labels,
+        double delta,
+        boolean floorAtZero)
         implements Op {}
 
     /** Sets a gauge (or counter) to {@code value}. */

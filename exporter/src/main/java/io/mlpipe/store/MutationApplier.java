@@ -57,6 +57,16 @@ final class MutationApplier {
       } else if (f.createIfAbsent()) {
         s.put(f.key(), null, Group.empty(f.key()).withFailure(f.timeMillis()));
       }
+    } else if (m instanceof Mutation.Once o) {
+      if (s.get(o.marker()) == null) {
+        s.put(
+            o.marker(),
+            null,
+            Group.empty(o.marker()).withFamilies(Map.of(), o.timeMillis(), o.ttlMillis()));
+        for (Mutation inner : o.then()) {
+          apply(s, inner);
+        }
+      }
     } else if (m instanceof Mutation.Expire e) {
       Group old = s.get(e.key());
       if (old != null && old.updatedAtMillis() == e.updatedAtMillis()) {

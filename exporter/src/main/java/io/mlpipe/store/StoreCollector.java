@@ -53,7 +53,9 @@ public final class StoreCollector implements MultiCollector {
     boolean anyPush = false;
     for (Group g : groups) {
       for (Family f : g.families().values()) {
-        byName.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(f);
+        if (!isInternal(f.name())) {
+          byName.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(f);
+        }
       }
       if (g.key().source().equals(GroupKey.PUSH)) {
         anyPush = true;
@@ -77,6 +79,11 @@ public final class StoreCollector implements MultiCollector {
       out.add(pushFailure.build());
     }
     return new MetricSnapshots(out);
+  }
+
+  /** Families named {@code __...} are the pipeline model's own bookkeeping, never exposed. */
+  public static boolean isInternal(String familyName) {
+    return familyName.startsWith("__");
   }
 
   /** Pushgateway gives every pushed series an {@code instance} label, empty when not in the key. */

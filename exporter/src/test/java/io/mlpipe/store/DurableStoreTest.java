@@ -90,7 +90,7 @@ class DurableStoreTest {
                   key("counter"),
                   List.of(
                       new Mutation.Op.Add(
-                          "runs_total", MetricType.COUNTER, null, LabelSet.EMPTY, 1)),
+                          "runs_total", MetricType.COUNTER, null, LabelSet.EMPTY, 1, false)),
                   i,
                   0)));
     }

@@ -1,0 +1,122 @@
+package io.mlpipe.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlpipe.config.PipelinesConfig;
+import io.mlpipe.pipeline.Event;
+import io.mlpipe.pipeline.PipelineModel;
+import io.mlpipe.store.DurableStore;
+import io.mlpipe.store.Limits;
+import io.mlpipe.store.WriteRejectedException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /api/v1/events}: pipeline events as one JSON object, an array, or NDJSON. A request
+ * is applied all or nothing and answered {@code 202 {"accepted": N}} only once it is durable; bad
+ * input gets {@code 400 {"errors": [{"index", "field", "message"}]}} listing every problem.
+ */
+public final class EventsApi extends HttpServlet {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Supplier<DurableStore> store;
+  private final Supplier<PipelinesConfig> pipelines;
+  private final Supplier<Limits> limits;
+  private final PipelineModel model;
+
+  public EventsApi(
+      Supplier<DurableStore> store, Supplier<PipelinesConfig> pipelines, Supplier<Limits> limits) {
+    this.store = store;
+    this.pipelines = pipelines;
+    this.limits = limits;
+    this.model = new PipelineModel(store, pipelines);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    DurableStore s = Responses.storeOrUnavailable(store, resp);
+    if (s == null) {
+      return;
+    }
+    byte[] body;
+    try {
+      body = Bodies.read(req, limits.get().maxBodyBytes());
+    } catch (BadRequestException e) {
+      s.countRejected(e.reason());
+      errors(resp, e.status(), List.of(new EventsParser.Problem(-1, "", e.getMessage())));
+      return;
+    }
+    String type = req.getContentType() == null ? "" : req.getContentType();
+    boolean ndjson = type.contains("ndjson") || type.contains("jsonlines");
+    long now = System.currentTimeMillis();
+    EventsParser.Result parsed = EventsParser.parse(body, ndjson, now / 1000.0);
+    if (!parsed.ok()) {
+      errors(resp, 400, parsed.problems());
+      return;
+    }
+    PipelinesConfig cfg = pipelines.get();
+    if (cfg.requireDeclared()) {
+      List<EventsParser.Problem> undeclared = new ArrayList<>();
+      for (int i = 0; i < parsed.events().size(); i++) {
+        Event e = parsed.events().get(i);
+        if (!cfg.declared().containsKey(e.pipeline())) {
+          undeclared.add(
+              new EventsParser.Problem(
+                  i,
+                  "pipeline",
+                  "pipeline '"
+                      + e.pipeline()
+                      + "' is not declared (pipelines.require_declared is true)"));
+        }
+      }
+      if (!undeclared.isEmpty()) {
+        errors(resp, 404, undeclared);
+        return;
+      }
+    }
+    try {
+      s.write(model.mutations(parsed.events(), now));
+    } catch (WriteRejectedException e) {
+      int status =
+          switch (e.kind()) {
+            case LIMIT -> e.reason().equals("max_series_total") ? 429 : 413;
+            case CONFLICT -> 400;
+            case UNAVAILABLE -> 503;
+          };
+      if (status == 503) {
+        resp.setHeader("Retry-After", "5");
+      }
+      errors(resp, status, List.of(new EventsParser.Problem(-1, "", e.getMessage())));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      errors(resp, 503, List.of(new EventsParser.Problem(-1, "", "interrupted")));
+      return;
+    }
+    resp.setStatus(202);
+    PushStatusApi.write(resp, Map.of("accepted", parsed.events().size()));
+  }
+
+  private static void errors(
+      HttpServletResponse resp, int status, List<EventsParser.Problem> problems)
+      throws IOException {
+    resp.setStatus(status);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (EventsParser.Problem p : problems) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", p.index());
+      m.put("field", p.field());
+      m.put("message", p.message());
+      out.add(m);
+    }
+    resp.setContentType("application/json");
+    JSON.writeValue(resp.getOutputStream(), Map.of("errors", out));
+  }
+}
