@@ -144,7 +144,7 @@ public final class GpuCollector implements Collector {
   }
 
   /** Reads once now (the background reader's job; tests call it directly). */
-  void readOnce() {
+  synchronized void readOnce() {
     try {
       GpuReading r = source.read();
       latest.set(r);
