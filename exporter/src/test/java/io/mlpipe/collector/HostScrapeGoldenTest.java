@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlpipe.testing.Promtool;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Files;
@@ -62,23 +61,6 @@ class HostScrapeGoldenTest {
     return c;
   }
 
-  /**
-   * What {@code promtool check metrics} says, less the one lint it also prints for node_exporter's
-   * own output: the camelCase /proc/meminfo field names of {@code node_memory_*} (MemTotal, ...),
-   * which node-mixin queries by exactly those names.
-   */
-  public static List<String> promtoolProblems(String exposition) {
-    return Promtool.checkMetrics(exposition)
-        .output()
-        .lines()
-        .filter(
-            l ->
-                !l.matches(
-                    "^node_memory_\\S+ metric names should be written in 'snake_case' not"
-                        + " 'camelCase'$"))
-        .toList();
-  }
-
   private static FilesystemCollector.Stats fail() throws java.io.IOException {
     throw new java.io.IOException("stale file handle");
   }
@@ -99,6 +81,6 @@ class HostScrapeGoldenTest {
     assertThat(text)
         .as("rerun with -Dgolden.update=true after an intended change, then review the diff")
         .isEqualTo(Files.readString(GOLDEN));
-    assertThat(promtoolProblems(text)).isEmpty();
+    assertThat(Fixtures.promtoolProblems(text)).isEmpty();
   }
 }
