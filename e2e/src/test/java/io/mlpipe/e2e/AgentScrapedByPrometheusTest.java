@@ -72,9 +72,18 @@ class AgentScrapedByPrometheusTest {
 
   @Test
   void metricsPassPromtool() {
+    // The one lint promtool also prints for node_exporter's own output: the camelCase
+    // /proc/meminfo field names in node_memory_* (MemTotal, ...), kept for node-mixin.
     Promtool.Result r = Promtool.checkMetrics(Http.get(agent.url() + "/metrics").body());
-    assertThat(r.output()).isEmpty();
-    assertThat(r.exitCode()).isZero();
+    assertThat(
+            r.output()
+                .lines()
+                .filter(
+                    l ->
+                        !l.matches(
+                            "^node_memory_\\S+ metric names should be written in 'snake_case'"
+                                + " not 'camelCase'$")))
+        .isEmpty();
   }
 
   @Test

@@ -5,17 +5,23 @@ import io.mlpipe.AgentOptions;
 import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.collector.CollectorSpec;
+import io.mlpipe.collector.FilesystemCollector;
 import io.mlpipe.collector.HostPaths;
+import io.mlpipe.collector.gpu.GpuSettings;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
+import io.mlpipe.config.Durations;
 import io.mlpipe.http.ListenAddress;
 import io.mlpipe.store.FsyncMode;
 import io.mlpipe.store.StoreException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -99,6 +105,64 @@ final class ServeCommand implements Callable<Integer> {
   boolean enableAdminApi;
 
   @Option(
+      names = "--collector.filesystem.mount-points-exclude",
+      defaultValue = FilesystemCollector.DEFAULT_MOUNT_POINTS_EXCLUDE,
+      paramLabel = "REGEX",
+      description =
+          "Regexp of mount points to exclude for the filesystem collector (default:"
+              + " ${DEFAULT-VALUE}).")
+  String mountPointsExclude;
+
+  @Option(
+      names = "--collector.filesystem.fs-types-exclude",
+      defaultValue = FilesystemCollector.DEFAULT_FS_TYPES_EXCLUDE,
+      paramLabel = "REGEX",
+      description =
+          "Regexp of filesystem types to exclude for the filesystem collector (default:"
+              + " ${DEFAULT-VALUE}).")
+  String fsTypesExclude;
+
+  @Option(
+      names = "--collector.filesystem.mount-timeout",
+      defaultValue = "1s",
+      paramLabel = "DURATION",
+      description =
+          "How long a scrape waits for statfs of the mounts; a mount that takes longer is reported"
+              + " with node_filesystem_device_error 1 until its statfs returns (default:"
+              + " ${DEFAULT-VALUE}).")
+  String mountTimeout;
+
+  @Option(
+      names = "--collector.gpu.nvidia-smi",
+      defaultValue = "nvidia-smi",
+      paramLabel = "COMMAND",
+      description =
+          "nvidia-smi command, used where NVML (libnvidia-ml.so.1) cannot be loaded (default:"
+              + " ${DEFAULT-VALUE}).")
+  String nvidiaSmi;
+
+  @Option(
+      names = "--collector.gpu.interval",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      description = "How often GPUs are read in the background (default: ${DEFAULT-VALUE}).")
+  String gpuInterval;
+
+  @Option(
+      names = "--collector.gpu.timeout",
+      defaultValue = "5s",
+      paramLabel = "DURATION",
+      description = "How long one nvidia-smi run may take (default: ${DEFAULT-VALUE}).")
+  String gpuTimeout;
+
+  @Option(
+      names = "--collector.gpu.expected",
+      defaultValue = "-1",
+      paramLabel = "N",
+      description = "GPUs this node should have, exposed as mlpipe_gpu_expected (default: unset).")
+  int gpuExpected;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       paramLabel = "LEVEL",
@@ -161,7 +225,7 @@ final class ServeCommand implements Callable<Integer> {
             config,
             catalog,
             collectorChoices(),
-            new CollectorContext(new HostPaths(procfs, sysfs, rootfs)),
+            collectorContext(),
             storagePath,
             fsync,
             enableAdminApi,
@@ -213,12 +277,49 @@ final class ServeCommand implements Callable<Integer> {
     return flags;
   }
 
+  private CollectorContext collectorContext() {
+    Pattern mountPoints = regex("--collector.filesystem.mount-points-exclude", mountPointsExclude);
+    Pattern fsTypes = regex("--collector.filesystem.fs-types-exclude", fsTypesExclude);
+    return new CollectorContext(
+        new HostPaths(procfs, sysfs, rootfs),
+        new FilesystemCollector.Settings(
+            mountPoints, fsTypes, duration("--collector.filesystem.mount-timeout", mountTimeout)),
+        new GpuSettings(
+            nvidiaSmi,
+            duration("--collector.gpu.interval", gpuInterval),
+            duration("--collector.gpu.timeout", gpuTimeout),
+            gpuExpected,
+            true));
+  }
+
+  private Pattern regex(String flag, String value) {
+    try {
+      return Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), flag + ": invalid regular expression: " + e.getDescription());
+    }
+  }
+
+  private Duration duration(String flag, String value) {
+    return Durations.parse(value)
+        .filter(d -> !d.isZero() && !d.isNegative())
+        .orElseThrow(
+            () ->
+                new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    flag + ": must be a duration like 500ms, 5s or 1m, got '" + value + "'"));
+  }
+
   private Map<String, Boolean> collectorChoices() {
     Map<String, Boolean> choices = new LinkedHashMap<>();
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     for (OptionSpec opt : spec.options()) {
-      if (opt.longestName().startsWith(COLLECTOR_PREFIX) && parsed.hasMatchedOption(opt)) {
-        choices.put(opt.longestName().substring(COLLECTOR_PREFIX.length()), opt.getValue());
+      String name = opt.longestName();
+      if (name.startsWith(COLLECTOR_PREFIX)
+          && CollectorCatalog.standard().get(name.substring(COLLECTOR_PREFIX.length())).isPresent()
+          && parsed.hasMatchedOption(opt)) {
+        choices.put(name.substring(COLLECTOR_PREFIX.length()), opt.getValue());
       }
     }
     return choices;

@@ -66,6 +66,9 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
         MetricSnapshots snapshots = e.getValue().collect();
         snapshots.forEach(out::add);
         ok = true;
+      } catch (CollectorAbsentException ex) {
+        log.debug("collector {} absent: {}", name, ex.getMessage());
+        ok = false;
       } catch (Exception | LinkageError ex) {
         log.warn("collector {} failed: {}", name, ex.toString());
         log.debug("collector {} failure", name, ex);

@@ -21,4 +21,28 @@ public record HostPaths(Path procfs, Path sysfs, Path rootfs) {
   public Path sys(String relative) {
     return sysfs.resolve(relative);
   }
+
+  /** An absolute host path (a mount point, /etc/os-release) as seen under rootfs. */
+  public Path root(String absolute) {
+    String rel = absolute.startsWith("/") ? absolute.substring(1) : absolute;
+    return rel.isEmpty() ? rootfs : rootfs.resolve(rel);
+  }
+
+  /**
+   * A mount point as the host names it: with {@code --path.rootfs=/host}, the container sees the
+   * host's {@code /data} as {@code /host/data} in its mount table; node_exporter strips the prefix.
+   */
+  public String stripRootfs(String mountPoint) {
+    String root = rootfs.toString();
+    if (root.equals("/") || root.isEmpty()) {
+      return mountPoint;
+    }
+    if (mountPoint.equals(root)) {
+      return "/";
+    }
+    if (mountPoint.startsWith(root + "/")) {
+      return mountPoint.substring(root.length());
+    }
+    return mountPoint;
+  }
 }

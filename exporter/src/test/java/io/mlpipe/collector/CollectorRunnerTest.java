@@ -84,6 +84,41 @@ class CollectorRunnerTest {
   }
 
   @Test
+  void hostCollectorsHaveNodeExporterNamesAndCanBeSwitchedOff() throws Exception {
+    CollectorCatalog catalog = CollectorCatalog.standard();
+    assertThat(catalog.all())
+        .extracting(CollectorSpec::name)
+        .containsAll(CollectorCatalog.hostCollectorNames())
+        .contains("gpu", "jvm");
+    CollectorContext ctx = new CollectorContext(Fixtures.paths());
+    try (CollectorRunner off =
+        CollectorRunner.build(
+            catalog.enabled(Map.of("cpu", false, "meminfo", false, "gpu", false, "jvm", false)),
+            ctx)) {
+      String text = scrape(off);
+      assertThat(text)
+          .doesNotContain("node_cpu_")
+          .doesNotContain("node_memory_")
+          .doesNotContain("collector=\"cpu\"")
+          .doesNotContain("collector=\"gpu\"")
+          .contains("node_load1 ")
+          .contains("mlpipe_exporter_collector_success{collector=\"loadavg\"} 1");
+    }
+  }
+
+  @Test
+  void anAbsentSourceIsSuccessZeroWithoutAFailure() throws Exception {
+    Collector absent =
+        () -> {
+          throw new CollectorAbsentException("no NVIDIA driver");
+        };
+    String text = scrape(new CollectorRunner(Map.of("gpu", absent, "good", GOOD)));
+    assertThat(text)
+        .contains("mlpipe_exporter_collector_success{collector=\"gpu\"} 0")
+        .contains("test_value 42.0");
+  }
+
+  @Test
   void aCollectorRegisteredTwiceIsAProgrammingError() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

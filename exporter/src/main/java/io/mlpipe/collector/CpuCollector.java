@@ -1,0 +1,94 @@
+package io.mlpipe.collector;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * node_exporter's {@code cpu} collector: seconds each CPU spent per mode, from the {@code cpuN}
+ * lines of /proc/stat. Like node_exporter, a counter that goes backwards keeps its previous value,
+ * and an idle counter that drops by 3 s or more (CPU hot-plug) resets that CPU.
+ */
+final class CpuCollector implements Collector {
+
+  static final String SECONDS = "node_cpu_seconds_total";
+  static final String GUEST_SECONDS = "node_cpu_guest_seconds_total";
+
+  /** USER_HZ: the unit of /proc/stat, 100 on every Linux architecture Prometheus supports. */
+  static final double USER_HZ = 100.0;
+
+  private static final String[] MODES = {
+    "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"
+  };
+  private static final int GUEST = 8;
+  private static final int GUEST_NICE = 9;
+  private static final int IDLE = 3;
+  private static final double JUMP_BACK_SECONDS = 3.0;
+
+  private final Path stat;
+  private double[][] last = new double[0][];
+  private String[] lastIds = new String[0];
+
+  CpuCollector(HostPaths paths) {
+    this.stat = paths.proc("stat");
+  }
+
+  @Override
+  public synchronized MetricSnapshots collect() throws Exception {
+    List<String> ids = new ArrayList<>();
+    List<double[]> values = new ArrayList<>();
+    for (String line : ProcFiles.lines(stat)) {
+      if (!line.startsWith("cpu") || line.startsWith("cpu ")) {
+        continue;
+      }
+      String[] f = ProcFiles.fields(line);
+      double[] v = new double[10];
+      for (int i = 1; i < f.length && i <= v.length; i++) {
+        v[i - 1] = Long.parseUnsignedLong(f[i]) / USER_HZ;
+      }
+      ids.add(f[0].substring(3));
+      values.add(v);
+    }
+    update(ids.toArray(String[]::new), values);
+
+    Families out = new Families();
+    Family seconds =
+        out.add(Family.counter(SECONDS, "Seconds the CPUs spent in each mode.", "cpu", "mode"));
+    Family guest =
+        out.add(
+            Family.counter(
+                GUEST_SECONDS,
+                "Seconds the CPUs spent in guests (VMs) for each mode.",
+                "cpu",
+                "mode"));
+    for (int c = 0; c < lastIds.length; c++) {
+      for (int m = 0; m < MODES.length; m++) {
+        seconds.add(last[c][m], lastIds[c], MODES[m]);
+      }
+      // Guest time is also counted in user and nice; node_exporter exposes it separately too.
+      guest.add(last[c][GUEST], lastIds[c], "user");
+      guest.add(last[c][GUEST_NICE], lastIds[c], "nice");
+    }
+    return out.snapshots();
+  }
+
+  private void update(String[] ids, List<double[]> values) {
+    if (ids.length != lastIds.length) {
+      last = new double[ids.length][10];
+      lastIds = ids;
+    }
+    lastIds = ids;
+    for (int c = 0; c < ids.length; c++) {
+      double[] n = values.get(c);
+      if (last[c][IDLE] - n[IDLE] >= JUMP_BACK_SECONDS) {
+        last[c] = new double[10];
+      }
+      for (int i = 0; i < n.length; i++) {
+        if (n[i] >= last[c][i]) {
+          last[c][i] = n[i];
+        }
+      }
+    }
+  }
+}

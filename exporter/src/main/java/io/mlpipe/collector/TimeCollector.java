@@ -1,0 +1,96 @@
+package io.mlpipe.collector;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * node_exporter's {@code time} collector: the system clock, the time zone offset and the
+ * clocksources from /sys/devices/system/clocksource.
+ */
+final class TimeCollector implements Collector {
+
+  static final String SECONDS = "node_time_seconds";
+  static final String ZONE_OFFSET = "node_time_zone_offset_seconds";
+  static final String CLOCKSOURCE_AVAILABLE = "node_time_clocksource_available_info";
+  static final String CLOCKSOURCE_CURRENT = "node_time_clocksource_current_info";
+
+  private final Path clocksources;
+  private final Clock clock;
+
+  TimeCollector(HostPaths paths) {
+    this(paths, Clock.systemDefaultZone());
+  }
+
+  TimeCollector(HostPaths paths, Clock clock) {
+    this.clocksources = paths.sys("devices/system/clocksource");
+    this.clock = clock;
+  }
+
+  @Override
+  public MetricSnapshots collect() throws Exception {
+    Families out = new Families();
+    Instant now = clock.instant();
+    out.add(Family.gauge(SECONDS, "System time in seconds since epoch (1970)."))
+        .add(now.getEpochSecond() + now.getNano() / 1e9);
+    ZoneId zone = clock.getZone();
+    boolean dst = zone.getRules().isDaylightSavings(now);
+    String abbreviation =
+        java.util.TimeZone.getTimeZone(zone)
+            .getDisplayName(dst, java.util.TimeZone.SHORT, Locale.ROOT);
+    if (zone.getId().equals("Z") || zone.getId().equals("UTC") || zone.getId().equals("Etc/UTC")) {
+      abbreviation = "UTC";
+    } else if (abbreviation.startsWith("GMT") && abbreviation.length() > 3) {
+      abbreviation = zone.getDisplayName(TextStyle.SHORT, Locale.ROOT);
+    }
+    out.add(Family.gauge(ZONE_OFFSET, "System time zone offset in seconds.", "time_zone"))
+        .add(zone.getRules().getOffset(now).getTotalSeconds(), abbreviation);
+
+    Family available =
+        out.add(
+            Family.info(
+                CLOCKSOURCE_AVAILABLE,
+                "Available clocksources read from '/sys/devices/system/clocksource'.",
+                "device",
+                "clocksource"));
+    Family current =
+        out.add(
+            Family.info(
+                CLOCKSOURCE_CURRENT,
+                "Current clocksource read from '/sys/devices/system/clocksource'.",
+                "device",
+                "clocksource"));
+    int i = 0;
+    for (Path dir : clocksourceDirs()) {
+      String device = Integer.toString(i++);
+      for (String cs :
+          ProcFiles.fields(
+              ProcFiles.readOptional(dir.resolve("available_clocksource")).orElse(""))) {
+        available.add(1, device, cs);
+      }
+      current.add(1, device, ProcFiles.readOptional(dir.resolve("current_clocksource")).orElse(""));
+    }
+    return out.snapshots();
+  }
+
+  private List<Path> clocksourceDirs() throws IOException {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(clocksources)) {
+      return out;
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(clocksources, "clocksource*")) {
+      dirs.forEach(out::add);
+    }
+    out.sort(null);
+    return out;
+  }
+}
