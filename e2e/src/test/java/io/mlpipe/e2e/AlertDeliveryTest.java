@@ -85,11 +85,15 @@ class AlertDeliveryTest {
           .endsWith("docs/runbooks.md#mlpipeagentdown");
       assertThat(alert.path("annotations").path("description").asText())
           .contains(alert.path("labels").path("instance").asText());
-      // The healthy agent is scraped, and none of the shipped rules fires for it.
+      // The healthy agent is scraped, and none of the agent and pipeline rules fires for it.
+      // (Node* alerts judge this machine itself, e.g. a busy CI box or a read-only sandbox mount.)
       assertThat(prom.queryValue("up{job=\"mlpipe\"}")).hasValue(1.0);
       assertThat(prom.queryValue("mlpipe_exporter_config_last_reload_successful")).hasValue(1.0);
-      assertThat(prom.query("ALERTS{instance=\"" + agent.hostPort() + "\"}")).isEmpty();
+      assertThat(
+              prom.query("ALERTS{alertname=~\"Mlpipe.*\",instance=\"" + agent.hostPort() + "\"}"))
+          .isEmpty();
       assertThat(alerts)
+          .filteredOn(a -> a.path("labels").path("alertname").asText().startsWith("Mlpipe"))
           .allSatisfy(
               a ->
                   assertThat(a.path("labels").path("instance").asText())

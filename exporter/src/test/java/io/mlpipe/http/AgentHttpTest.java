@@ -6,6 +6,7 @@ import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.testing.Http;
+import io.mlpipe.testing.Promtool;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ class AgentHttpTest {
         .contains("mlpipe_exporter_config_last_reload_successful 1")
         .contains("jvm_memory_used_bytes");
     // Clean except the lint promtool also prints for node_exporter (camelCase node_memory_*).
-    assertThat(io.mlpipe.collector.Fixtures.promtoolProblems(r.body())).isEmpty();
+    assertThat(Promtool.metricProblems(r.body())).isEmpty();
   }
 
   @Test

@@ -24,6 +24,22 @@ public final class Promtool {
     return run(exposition, "check", "metrics");
   }
 
+  /**
+   * What {@code promtool check metrics} says, less the one lint it also prints for node_exporter's
+   * own output: the camelCase /proc/meminfo field names of {@code node_memory_*} (MemTotal, ...),
+   * which node-mixin queries by exactly those names.
+   */
+  public static List<String> metricProblems(String exposition) {
+    return checkMetrics(exposition)
+        .output()
+        .lines()
+        .filter(
+            l ->
+                !l.matches(
+                    "^node_memory_\\S+ metric names should be written in 'snake_case' not 'camelCase'$"))
+        .toList();
+  }
+
   /** Any promtool command, e.g. {@code run(null, "check", "rules", file)}. */
   public static Result run(String stdin, String... args) {
     List<String> cmd = new ArrayList<>();

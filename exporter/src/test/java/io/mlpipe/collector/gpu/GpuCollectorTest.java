@@ -141,8 +141,11 @@ class GpuCollectorTest {
       String text = Fixtures.scrape(c); // the reader is still waiting: the scrape is not
       assertThat((System.nanoTime() - t0) / 1e6).isLessThan(200);
       assertThat(text).contains("mlpipe_gpu_devices 0.0");
+      long t1 = System.nanoTime();
       c.readOnce(); // times out after 300 ms
-      assertThat(Fixtures.scrape(c)).contains("mlpipe_gpu_read_errors_total 2.0");
+      assertThat((System.nanoTime() - t1) / 1e6).isLessThan(5000);
+      // The background reader's own timed-out read may or may not have been counted yet.
+      assertThat(Fixtures.scrape(c)).containsPattern("mlpipe_gpu_read_errors_total [12]\\.0");
     }
   }
 
