@@ -84,12 +84,7 @@ public final class EventsApi extends HttpServlet {
     try {
       s.write(model.mutations(parsed.events(), now));
     } catch (WriteRejectedException e) {
-      int status =
-          switch (e.kind()) {
-            case LIMIT -> e.reason().equals("max_series_total") ? 429 : 413;
-            case CONFLICT -> 400;
-            case UNAVAILABLE -> 503;
-          };
+      int status = Responses.status(e);
       if (status == 503) {
         resp.setHeader("Retry-After", "5");
       }

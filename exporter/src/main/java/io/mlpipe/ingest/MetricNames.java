@@ -6,6 +6,16 @@ public final class MetricNames {
   private MetricNames() {}
 
   public static boolean isValidMetricName(String name) {
+    return matches(name, true);
+  }
+
+  /** Valid and not reserved ({@code __} prefix is Prometheus' own). */
+  public static boolean isValidLabelName(String name) {
+    return !name.startsWith("__") && matches(name, false);
+  }
+
+  // [a-zA-Z_:][a-zA-Z0-9_:]* for metrics; the same without ':' for labels.
+  private static boolean matches(String name, boolean colon) {
     if (name.isEmpty()) {
       return false;
     }
@@ -15,26 +25,7 @@ public final class MetricNames {
           (c >= 'a' && c <= 'z')
               || (c >= 'A' && c <= 'Z')
               || c == '_'
-              || c == ':'
-              || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Valid and not reserved ({@code __} prefix is Prometheus' own). */
-  public static boolean isValidLabelName(String name) {
-    if (name.isEmpty() || name.startsWith("__")) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || c == '_'
+              || (colon && c == ':')
               || (i > 0 && c >= '0' && c <= '9');
       if (!ok) {
         return false;

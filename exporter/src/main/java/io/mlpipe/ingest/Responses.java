@@ -18,13 +18,16 @@ final class Responses {
   }
 
   /** Limits: 413 (429 for the agent-wide series limit), conflicts: 400, storage: 503. */
+  static int status(WriteRejectedException e) {
+    return switch (e.kind()) {
+      case LIMIT -> e.reason().equals("max_series_total") ? 429 : 413;
+      case CONFLICT -> 400;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
   static void rejected(HttpServletResponse resp, WriteRejectedException e) throws IOException {
-    int status =
-        switch (e.kind()) {
-          case LIMIT -> e.reason().equals("max_series_total") ? 429 : 413;
-          case CONFLICT -> 400;
-          case UNAVAILABLE -> 503;
-        };
+    int status = status(e);
     String message =
         e.kind() == WriteRejectedException.Kind.CONFLICT
             ? "pushed metrics are invalid or inconsistent with existing metrics: " + e.getMessage()

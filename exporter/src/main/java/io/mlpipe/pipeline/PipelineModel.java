@@ -89,26 +89,10 @@ public final class PipelineModel {
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
         starts.put(startKey(e), t);
         if (e.runId() != null) {
-          LabelSet run =
-              LabelSet.of(
-                  "pipeline",
-                  e.pipeline(),
-                  "stage",
-                  e.stage(),
-                  "run_id",
-                  e.runId(),
-                  "host",
-                  e.host() == null ? "" : e.host());
           out.add(
               new Mutation.Update(
                   runKey(e.pipeline(), e.stage(), e.runId()),
-                  List.of(
-                      set(
-                          RUN_INFO,
-                          "A run in progress or recently finished, with its host (expires).",
-                          run,
-                          1),
-                      set(RUN_STARTED, null, LabelSet.EMPTY, t)),
+                  List.of(runInfo(e), set(RUN_STARTED, null, LabelSet.EMPTY, t)),
                   now,
                   runTtl));
         }
@@ -200,20 +184,7 @@ public final class PipelineModel {
           GroupKey runKey = runKey(e.pipeline(), e.stage(), e.runId());
           List<Op> runOps = new ArrayList<>();
           if (store.get().group(runKey) == null && !starts.containsKey(startKey(e))) {
-            runOps.add(
-                set(
-                    RUN_INFO,
-                    "A run in progress or recently finished, with its host (expires).",
-                    LabelSet.of(
-                        "pipeline",
-                        e.pipeline(),
-                        "stage",
-                        e.stage(),
-                        "run_id",
-                        e.runId(),
-                        "host",
-                        e.host() == null ? "" : e.host()),
-                    1));
+            runOps.add(runInfo(e));
           }
           out.add(new Mutation.Update(runKey, runOps, now, runTtl));
         }
@@ -348,6 +319,17 @@ public final class PipelineModel {
     if (!pipeOps.isEmpty()) {
       out.add(new Mutation.Update(pipelineKey(e.pipeline()), pipeOps, now, forget));
     }
+  }
+
+  private static Op runInfo(Event e) {
+    LabelSet labels =
+        LabelSet.of(
+            "pipeline", e.pipeline(),
+            "stage", e.stage(),
+            "run_id", e.runId(),
+            "host", e.host() == null ? "" : e.host());
+    return set(
+        RUN_INFO, "A run in progress or recently finished, with its host (expires).", labels, 1);
   }
 
   private static String startKey(Event e) {
