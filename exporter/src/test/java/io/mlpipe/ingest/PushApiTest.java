@@ -149,6 +149,8 @@ class PushApiTest {
         "type conflict         | 400 | '# TYPE kept gauge\\nkept 1'           | kept is a COUNTER in another group, not a GAUGE",
         "reserved name         | 400 | 'push_time_seconds 1'                   | is reserved",
         "agent's own name      | 400 | 'mlpipe_exporter_build_info 1'          | is exposed by the agent itself",
+        "own counter, wire name| 400 | '# TYPE mlpipe_exporter_groups_expired_total counter\\nmlpipe_exporter_groups_expired_total 1' | is exposed by the agent itself",
+        "own counter as gauge  | 400 | 'mlpipe_exporter_groups_expired_total 1' | is exposed by the agent itself",
         "too many series       | 413 | 'a 1\\nb 1\\nc 1\\nd 1\\ne 1\\nf 1'    | max_series_per_group=5",
         "too many labels       | 413 | 'x{a=\"1\",b=\"1\",c=\"1\",d=\"1\",e=\"1\"} 1' | max_labels_per_series=6",
         "label value too long  | 413 | 'x{a=\"012345678901234567890\"} 1'     | max_label_value_length=20",
