@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Deliberate differences, each marked in {@link #STEPS} with the agent's status and listed in
  * the README: {@code /metrics/job/} (Pushgateway redirects with 307 to a path that then 404s; the
- * agent answers 400 naming the missing job); pushes Pushgateway stores but no scraper can use
- * (negative counter, decreasing or negative bucket counts, quantile outside 0..1, a pushed {@code
- * push_time_seconds}) are refused by the agent with 400; a counter whose name lacks {@code _total}
- * is exposed as untyped.
+ * agent answers 400 naming the missing job) and {@code /metrics/job} (404 there, 400 with the path
+ * format here); pushes Pushgateway stores but no scraper can use (negative counter, decreasing or
+ * negative bucket counts, quantile outside 0..1, a pushed {@code push_time_seconds}, a grouping key
+ * naming job twice) are refused by the agent with 400; CRLF line ends, a missing final newline and
+ * blanks around a sample line are accepted by the agent (Go's parser refuses them); a counter whose
+ * name lacks {@code _total} is exposed as untyped.
  */
 class PushgatewaySideBySideTest {
 
@@ -107,6 +109,7 @@ class PushgatewaySideBySideTest {
           Step.text("PUT", "/metrics/job/a/b", "x 1\n"),
           Step.text("PUT", "/metrics/job/a/__b/c", "x 1\n"),
           Step.text("PUT", "/metrics/job/", "x 1\n").agentAnswers(400, null),
+          Step.text("PUT", "/metrics/job", "x 1\n").agentAnswers(400, null),
           Step.text(
               "PUT",
               "/metrics/job/hist",
@@ -149,7 +152,13 @@ class PushgatewaySideBySideTest {
                   "# TYPE dec histogram\ndec_bucket{le=\"1\"} 5\ndec_bucket{le=\"+Inf\"} 3\n")
               .agentAnswers(400, "decreasing"),
           Step.text("PUT", "/metrics/job/reserved", "push_time_seconds 5\n")
-              .agentAnswers(400, "reserved"));
+              .agentAnswers(400, "reserved"),
+          // Pushgateway keeps job="twice" and drops the second job silently; the agent refuses.
+          Step.text("PUT", "/metrics/job/twice/job/again", "t2 1\n").agentAnswers(400, "twice"),
+          // Accepted by the agent, refused by Go's text parser (documented leniency).
+          Step.text("PUT", "/metrics/job/crlf", "crlf 1\r\n").agentAnswers(200, "crlf"),
+          Step.text("PUT", "/metrics/job/nonewline", "nonl 1").agentAnswers(200, "nonewline"),
+          Step.text("PUT", "/metrics/job/blanks", "  blanks   1  \n").agentAnswers(200, "blanks"));
 
   /** A delimited-protobuf body written by client_java, as its PushGateway sends. */
   private static byte[] protobufBody() {
