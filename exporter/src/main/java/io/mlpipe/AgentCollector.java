@@ -1,6 +1,8 @@
 package io.mlpipe;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
@@ -30,12 +32,28 @@ final class AgentCollector implements MultiCollector {
     this.stored = stored;
   }
 
-  /** Whether the agent itself exposes {@code name} (as of the last scrape, or now if none yet). */
+  /**
+   * Whether the agent itself exposes {@code name} (as of the last scrape, or now if none yet), in
+   * client_java's form ({@code process_cpu_seconds}) or as written on the wire ({@code
+   * process_cpu_seconds_total}, {@code mlpipe_exporter_build_info}).
+   */
   boolean isOwnName(String name) {
     if (ownNames.isEmpty()) {
       collect();
     }
     return ownNames.contains(name);
+  }
+
+  /** The names a family goes by: client_java's and the one written on the wire. */
+  static Set<String> names(MetricSnapshot s) {
+    String n = s.getMetadata().getPrometheusName();
+    if (s instanceof CounterSnapshot) {
+      return Set.of(n, n + "_total");
+    }
+    if (s instanceof InfoSnapshot) {
+      return Set.of(n, n + "_info");
+    }
+    return Set.of(n);
   }
 
   @Override
@@ -45,13 +63,13 @@ final class AgentCollector implements MultiCollector {
     for (Supplier<MetricSnapshots> source : own) {
       for (MetricSnapshot s : source.get()) {
         out.add(s);
-        names.add(s.getMetadata().getPrometheusName());
+        names.addAll(names(s));
       }
     }
     ownNames = Set.copyOf(names);
     for (MetricSnapshot s : stored.get()) {
       String name = s.getMetadata().getPrometheusName();
-      if (names.contains(name)) {
+      if (names(s).stream().anyMatch(names::contains)) {
         if (warned.add(name)) {
           log.warn(
               "stored metric {} has the name of one of the agent's own metrics; not exposed", name);

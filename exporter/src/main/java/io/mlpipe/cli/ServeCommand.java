@@ -95,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "batch",
       paramLabel = "MODE",
       description =
-          "When the WAL reaches the disk: always (fsync every commit before acknowledging), batch (as always, commits wait up to 2 ms to share an fsync), never (OS decides; survives an agent crash, not a machine crash). Default: ${DEFAULT-VALUE}.")
+          "When the WAL reaches the disk: always (fsync every commit before acknowledging), batch (as always, a commit waits up to 2 ms for more writes to share its fsync while they keep coming), never (OS decides; survives an agent crash, not a machine crash). Default: ${DEFAULT-VALUE}.")
   FsyncMode fsync;
 
   @Option(

@@ -3,6 +3,9 @@ package io.mlpipe.ingest;
 /** Input that cannot be accepted: answered with a 4xx and this message, nothing stored. */
 public class BadRequestException extends Exception {
 
+  /** {@link #reason()} of a well-formed push refused for carrying timestamps. */
+  public static final String TIMESTAMP = "timestamp";
+
   private final int status;
   private final String reason;
 

@@ -61,6 +61,8 @@ public final class ProtobufParser {
     for (Metrics.Metric m : mf.getMetricList()) {
       if (m.hasTimestampMs() && m.getTimestampMs() != 0) {
         throw new BadRequestException(
+            400,
+            BadRequestException.TIMESTAMP,
             "pushed metrics must not have timestamps (metric family \"" + name + "\")");
       }
       Map<String, String> labels = new LinkedHashMap<>();

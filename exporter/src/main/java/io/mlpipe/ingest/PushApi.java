@@ -69,6 +69,16 @@ public final class PushApi extends HttpServlet {
     }
   }
 
+  /** A body that does not parse: 400 without touching the group, as Pushgateway. */
+  private static final class Unparsable extends Exception {
+    final BadRequestException cause;
+
+    Unparsable(BadRequestException cause) {
+      super(cause.getMessage(), null, false, false);
+      this.cause = cause;
+    }
+  }
+
   private static GroupKey key(HttpServletRequest req) throws BadRequestException {
     String path = req.getPathInfo(); // after /metrics, e.g. /job/train/instance/a
     Map<String, String> labels =
@@ -90,11 +100,17 @@ public final class PushApi extends HttpServlet {
       key = key(req);
       byte[] body = Bodies.read(req, limits.maxBodyBytes());
       String type = req.getContentType();
-      List<ParsedFamily> parsed =
-          type != null && type.contains("application/vnd.google.protobuf")
-              ? ProtobufParser.parse(body)
-              : TextFormatParser.parse(body);
+      boolean protobuf = type != null && type.contains("application/vnd.google.protobuf");
       try {
+        List<ParsedFamily> parsed;
+        try {
+          parsed = protobuf ? ProtobufParser.parse(body) : TextFormatParser.parse(body);
+        } catch (BadRequestException e) {
+          if (!e.reason().equals(BadRequestException.TIMESTAMP)) {
+            throw new Unparsable(e);
+          }
+          throw e; // well-formed but refused: counts as a failed push, as in Pushgateway
+        }
         for (ParsedFamily f : parsed) {
           if (settings.ownMetricName().test(f.name())) {
             throw new BadRequestException(
@@ -115,7 +131,9 @@ public final class PushApi extends HttpServlet {
         }
         throw invalid;
       }
-    } catch (BadRequestException e) {
+    } catch (Unparsable | BadRequestException thrown) {
+      BadRequestException e =
+          thrown instanceof Unparsable u ? u.cause : (BadRequestException) thrown;
       if (e.status() == 413) {
         s.countRejected(e.reason());
       }

@@ -130,6 +130,11 @@ public final class PushConverter {
                 + "\"");
       }
       LabelSet l = labels(s.labels(), key, limits, pf.name());
+      if (pf.type() == MetricType.COUNTER && s.value() < 0) {
+        // Pushgateway stores it, but no scraper can take a negative counter.
+        throw new BadRequestException(
+            "counter \"" + pf.name() + "\" " + l + " has a negative value " + s.value());
+      }
       if (series.put(l, new Series.Value(l, s.value())) != null) {
         throw duplicate(pf.name(), l);
       }
@@ -235,6 +240,12 @@ public final class PushConverter {
       }
       double[] bounds = p.points.keySet().stream().mapToDouble(Double::doubleValue).toArray();
       double[] counts = p.points.values().stream().mapToDouble(Double::doubleValue).toArray();
+      for (int i = 0; i < counts.length; i++) {
+        checkCount("histogram", pf.name(), e.getKey(), "bucket le=" + bounds[i], counts[i]);
+      }
+      if (p.count != null) {
+        checkCount("histogram", pf.name(), e.getKey(), "_count", p.count);
+      }
       for (int i = 1; i < counts.length; i++) {
         if (counts[i] < counts[i - 1]) {
           throw new BadRequestException(
@@ -272,12 +283,33 @@ public final class PushConverter {
               "summary \"" + pf.name() + "\": quantile " + q + " is outside 0..1");
         }
       }
+      if (p.count != null) {
+        checkCount("summary", pf.name(), e.getKey(), "_count", p.count);
+      }
       series.put(
           e.getKey(),
           new Series.Summary(
               e.getKey(), qs, vs, p.sum == null ? 0 : p.sum, p.count == null ? 0 : p.count));
     }
     return new Family(pf.name(), MetricType.SUMMARY, pf.help(), series);
+  }
+
+  /** Observation counts are exposed as integers: NaN, infinite or negative ones cannot be. */
+  private static void checkCount(String type, String name, LabelSet labels, String what, double v)
+      throws BadRequestException {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new BadRequestException(
+          type
+              + " \""
+              + name
+              + "\" "
+              + labels
+              + ": "
+              + what
+              + " is "
+              + v
+              + "; counts must be finite and not negative");
+    }
   }
 
   static double[] copy(double[] a) {

@@ -173,6 +173,8 @@ public final class TextFormatParser {
         throw error("spurious string after timestamp: \"" + line.substring(tsEnd).strip() + "\"");
       }
       throw new BadRequestException(
+          400,
+          BadRequestException.TIMESTAMP,
           "pushed metrics must not have timestamps (line " + lineNo + ")");
     }
     ParsedFamily f = familyFor(name);

@@ -6,8 +6,9 @@ package io.mlpipe.store;
  * <ul>
  *   <li>{@code always}: every commit is fsynced before its writes are acknowledged; commits form as
  *       requests arrive (concurrent requests share one fsync).
- *   <li>{@code batch}: as always, but a commit waits up to 2 ms for more requests to share its
- *       fsync: more throughput under concurrency, a little more latency.
+ *   <li>{@code batch}: as always, but a commit waits for more requests to share its fsync while
+ *       they keep coming (up to 2 ms, ending after 0.2 ms without one): fewer fsyncs under
+ *       concurrency, at most 2 ms more latency.
  *   <li>{@code never}: written to the OS, not fsynced: survives a crash of the agent, not of the
  *       machine.
  * </ul>

@@ -29,6 +29,9 @@ import java.util.TreeMap;
  */
 public final class StoreCollector implements MultiCollector {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(StoreCollector.class);
+
   static final String PUSH_TIME = "push_time_seconds";
   static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
 
@@ -73,7 +76,15 @@ public final class StoreCollector implements MultiCollector {
       }
     }
     List<MetricSnapshot> out = new ArrayList<>(byName.size() + 2);
-    byName.forEach((name, families) -> out.add(snapshot(name, families)));
+    byName.forEach(
+        (name, families) -> {
+          try {
+            out.add(snapshot(name, families));
+          } catch (IllegalArgumentException e) {
+            // One family client_java refuses must never fail the whole scrape.
+            log.warn("not exposing stored metric {}: {}", name, e.getMessage());
+          }
+        });
     if (anyPush) {
       out.add(pushTime.build());
       out.add(pushFailure.build());

@@ -148,10 +148,18 @@ class PushApiTest {
         "type conflict         | 400 | '# TYPE kept gauge\\nkept 1'           | kept is a COUNTER in another group, not a GAUGE",
         "reserved name         | 400 | 'push_time_seconds 1'                   | is reserved",
         "agent's own name      | 400 | 'mlpipe_exporter_build_info 1'          | is exposed by the agent itself",
+        "own counter, wire name| 400 | '# TYPE mlpipe_exporter_groups_expired_total counter\\nmlpipe_exporter_groups_expired_total 1' | is exposed by the agent itself",
+        "own counter as gauge  | 400 | 'mlpipe_exporter_groups_expired_total 1' | is exposed by the agent itself",
         "too many series       | 413 | 'a 1\\nb 1\\nc 1\\nd 1\\ne 1\\nf 1'    | max_series_per_group=5",
         "too many labels       | 413 | 'x{a=\"1\",b=\"1\",c=\"1\",d=\"1\",e=\"1\"} 1' | max_labels_per_series=6",
         "label value too long  | 413 | 'x{a=\"012345678901234567890\"} 1'     | max_label_value_length=20",
         "decreasing buckets    | 400 | '# TYPE hh histogram\\nhh_bucket{le=\"1\"} 5\\nhh_bucket{le=\"+Inf\"} 3' | bucket counts must not decrease",
+        "negative counter      | 400 | '# TYPE neg_total counter\\nneg_total -5' | has a negative value -5.0",
+        "-Inf counter          | 400 | '# TYPE neg_total counter\\nneg_total -Inf' | has a negative value -Infinity",
+        "negative bucket       | 400 | '# TYPE hh histogram\\nhh_bucket{le=\"1\"} -1\\nhh_bucket{le=\"+Inf\"} 3' | counts must be finite and not negative",
+        "NaN bucket            | 400 | '# TYPE hh histogram\\nhh_bucket{le=\"1\"} NaN\\nhh_bucket{le=\"+Inf\"} 3' | counts must be finite and not negative",
+        "infinite _count       | 400 | '# TYPE hh histogram\\nhh_bucket{le=\"+Inf\"} 3\\nhh_count +Inf' | counts must be finite and not negative",
+        "NaN summary count     | 400 | '# TYPE ss summary\\nss_count NaN'      | counts must be finite and not negative",
       })
   void malformedPushesAre4xxAndChangeNothing(String what, int status, String body, String message) {
     assertThat(
@@ -169,6 +177,35 @@ class PushApiTest {
     assertThat(r.header("Content-Type")).startsWith("text/plain");
     assertThat(r.body()).contains(message);
     assertThat(stored()).isEqualTo(before);
+  }
+
+  @Test
+  void scrapesStayUpWhateverWasPushed() {
+    // Regression: a negative counter or bucket count used to make every /metrics scrape a 500.
+    push("PUT", "job/neg", "# TYPE neg_total counter\nneg_total -5\n");
+    push(
+        "PUT",
+        "job/negb",
+        "# TYPE hb histogram\nhb_bucket{le=\"1\"} -1\nhb_bucket{le=\"+Inf\"} 2\n");
+    assertThat(push("PUT", "job/ok", "fine 1\n").status()).isEqualTo(200);
+    Http.Response r = Http.get(base + "/metrics");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("fine{instance=\"\",job=\"ok\"} 1.0")
+        .doesNotContain("neg_total{");
+  }
+
+  @Test
+  void aPushWithTimestampsIsAFailedPushAsInPushgateway() {
+    // Pushgateway 1.5.1 records push_failure_time_seconds for it (the body parsed, the push is
+    // refused); a body that does not parse leaves the group untouched.
+    assertThat(push("PUT", "job/ts", "x 1 1000\n").status()).isEqualTo(400);
+    assertThat(push("PUT", "job/unparsable", "x{ 1\n").status()).isEqualTo(400);
+    String text = Http.get(base + "/metrics").body();
+    assertThat(text)
+        .containsPattern("push_failure_time_seconds\\{instance=\"\",job=\"ts\"} 1\\.[0-9]+E9")
+        .contains("push_time_seconds{instance=\"\",job=\"ts\"} 0.0")
+        .doesNotContain("job=\"unparsable\"");
   }
 
   @Test

@@ -66,6 +66,31 @@ class DurableStoreTest {
     return ((Series.Value) g.families().get(family).series().values().iterator().next()).value();
   }
 
+  private long medianWriteNanos(FsyncMode mode, String job) throws Exception {
+    DurableStore s =
+        DurableStore.open(
+            new DurableStore.Options(dir.resolve(job), mode, () -> limits, 20_000, 300_000, 50),
+            new PrometheusRegistry());
+    open.add(s);
+    long[] nanos = new long[41];
+    for (int i = 0; i < nanos.length; i++) {
+      long t0 = System.nanoTime();
+      s.write(List.of(new Mutation.Replace(key(job), List.of(gauge("g", i)), 1000 + i, 0)));
+      nanos[i] = System.nanoTime() - t0;
+    }
+    java.util.Arrays.sort(nanos);
+    return nanos[nanos.length / 2];
+  }
+
+  @Test
+  void aLoneWriteInBatchModeIsNotHeldForTheWholeLinger() throws Exception {
+    // Regression: batch mode held every commit 2 ms waiting for company that could not come.
+    medianWriteNanos(FsyncMode.always, "warm");
+    long always = medianWriteNanos(FsyncMode.always, "a");
+    long batch = medianWriteNanos(FsyncMode.batch, "b");
+    assertThat(batch - always).isLessThan(1_500_000);
+  }
+
   @Test
   void writesSurviveACleanRestartThroughTheSnapshot() throws Exception {
     DurableStore s = open();
