@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Simulated seconds per real second (default: ${DEFAULT-VALUE}: the daily pipeline runs"
-              + " every 24 minutes); capped per pipeline so runs start at most every 2 s.")
+              + " every 24 minutes); capped per pipeline so runs start at most every 10 s.")
   double speed;
 
   @Option(

@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class Workload {
 
   /** No pipeline starts runs more often than this (real seconds), whatever the speed. */
-  static final double MIN_REAL_CADENCE_SECONDS = 2;
+  static final double MIN_REAL_CADENCE_SECONDS = 10;
 
   static final List<String> STAGES = List.of("ingest", "features", "train", "evaluate", "deploy");
   static final List<String> GPU_HOSTS = List.of("gpu-node-1", "gpu-node-2", "gpu-node-3");
