@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The README's first command: builds mlpipe if needed, starts the agent (with the demo workload
-# once `mlpipe demo` exists) and, when the Debian binaries are present (installed if we run as
-# root), a Prometheus loaded with rules/ and an Alertmanager from examples/, all on localhost.
-# Ctrl-C stops everything it started.
+# The README's first command: builds mlpipe if needed, starts the agent with the demo workload
+# (`mlpipe demo --speed 60`: churn daily, recsys hourly, fraud every 5 minutes, compressed 60x) and,
+# when the Debian binaries are present (installed if we run as root), a Prometheus loaded with
+# rules/ and an Alertmanager from examples/, all on localhost. Ctrl-C stops everything it started.
+# Extra demo flags go in MLPIPE_DEMO_ARGS, e.g. MLPIPE_DEMO_ARGS="--fault stage-failure:after=2m".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -42,7 +43,9 @@ wait_ready() { # URL NAME
   return 1
 }
 
-bin/mlpipe serve --web.listen-address="127.0.0.1:$AGENT_PORT" >"$work/agent.log" 2>&1 &
+# shellcheck disable=SC2086
+bin/mlpipe demo --speed "${MLPIPE_DEMO_SPEED:-60}" --web.listen-address="127.0.0.1:$AGENT_PORT" \
+  ${MLPIPE_DEMO_ARGS:-} >"$work/agent.log" 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:$AGENT_PORT/-/ready" agent
 
@@ -70,7 +73,7 @@ YAML
     --web.listen-address="127.0.0.1:$PROM_PORT" >"$work/prometheus.log" 2>&1 &
   pids+=($!)
   wait_ready "http://127.0.0.1:$PROM_PORT/-/ready" prometheus
-  prom_line="Prometheus:   http://127.0.0.1:$PROM_PORT/  (try: mlpipe_exporter_build_info)"
+  prom_line="Prometheus:   http://127.0.0.1:$PROM_PORT/  (try: mlpipe_stage_runs_total, ALERTS)"
   if [ -n "$am_line" ]; then prom_line="$prom_line
   Alertmanager: http://127.0.0.1:$AM_PORT/"; fi
 fi
@@ -78,9 +81,11 @@ fi
 cat <<EOF2
 
 mlpipe is running. Look at:
-  Agent:        http://127.0.0.1:$AGENT_PORT/         (landing page: collectors, configuration)
+  Pipelines:    http://127.0.0.1:$AGENT_PORT/pipelines  (the demo workload's status page)
+  Agent:        http://127.0.0.1:$AGENT_PORT/           (landing page: collectors, configuration)
   Metrics:      http://127.0.0.1:$AGENT_PORT/metrics
   $prom_line
+Demo faults: bin/mlpipe demo --list-faults; rerun with MLPIPE_DEMO_ARGS="--fault NAME".
 Logs are in $work. Press Ctrl-C to stop everything.
 EOF2
 wait

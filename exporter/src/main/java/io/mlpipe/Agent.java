@@ -6,6 +6,8 @@ import io.mlpipe.config.Config;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.config.LimitsConfig;
+import io.mlpipe.config.PipelineConfig;
+import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.http.HttpServer;
 import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
@@ -14,16 +16,20 @@ import io.mlpipe.ingest.PipelinesApi;
 import io.mlpipe.ingest.PushApi;
 import io.mlpipe.ingest.PushStatusApi;
 import io.mlpipe.pipeline.ConfigMetrics;
+import io.mlpipe.pipeline.PipelineStatus;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Limits;
 import io.mlpipe.store.StoreCollector;
 import io.mlpipe.web.LandingPage;
+import io.mlpipe.web.PipelinesPage;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -182,6 +188,7 @@ public final class Agent implements AutoCloseable {
             LifecycleServlets.reload(this::reloadForHttp),
             Set.of("POST", "PUT"),
             "/-/reload"));
+    routes.add(Route.get("/pipelines", LifecycleServlets.html(this::pipelinesPage)));
     routes.add(Route.get("/", LifecycleServlets.html(this::landingPage)));
     return routes;
   }
@@ -267,6 +274,7 @@ public final class Agent implements AutoCloseable {
             build.revision(),
             options.listenAddress().toString(),
             List.of(
+                new LandingPage.Link("/pipelines", "/pipelines", "pipeline status page"),
                 new LandingPage.Link(
                     "/metrics", "/metrics", "host, GPU, pipeline and agent metrics"),
                 new LandingPage.Link("/-/healthy", "/-/healthy", "liveness"),
@@ -279,6 +287,20 @@ public final class Agent implements AutoCloseable {
             states,
             options.config().get().toDisplayMap(),
             options.config().get().source()));
+  }
+
+  private String pipelinesPage() {
+    PipelinesConfig cfg = options.config().get().pipelines();
+    DurableStore s = store;
+    double now = System.currentTimeMillis() / 1000.0;
+    Map<String, PipelinesPage.Thresholds> thresholds = new HashMap<>();
+    for (PipelineConfig p : cfg.list()) {
+      thresholds.put(
+          p.name(), new PipelinesPage.Thresholds(p.missingValuesMaxRatio(), p.driftThreshold()));
+    }
+    Collection<Map<String, Object>> pipelines =
+        s == null ? List.of() : PipelineStatus.all(s.groups(), cfg, now).values();
+    return PipelinesPage.render(new PipelinesPage.Model(pipelines, thresholds, now, 5));
   }
 
   /** Stops serving, then closes the store (final snapshot) and the collectors. */

@@ -8,5 +8,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Monitoring agent for distributed ML pipelines (host, GPU and pipeline metrics).",
-    subcommands = {ServeCommand.class, CheckConfigCommand.class})
+    subcommands = {ServeCommand.class, CheckConfigCommand.class, DemoCommand.class})
 final class MlpipeCommand {}

@@ -1,0 +1,83 @@
+package io.mlpipe.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlpipe.testing.Binaries;
+import io.mlpipe.testing.Wait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /pipelines} in real headless Chromium, with the demo running and churn/train failing: the
+ * page shows the demo's pipelines and the failed stage as failed. The screenshot stays in
+ * e2e/target/pipelines.png (docs/pipelines.png is a copy of one).
+ */
+class PipelinesPageChromiumTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void showsTheDemosPipelinesAndAFailedStage() throws Exception {
+    try (DemoRig rig = DemoRig.start(dir, 600, "stage-failure")) {
+      Wait.until(
+          "churn/train failed and recsys trained",
+          Duration.ofSeconds(40),
+          () ->
+              rig.stage("churn", "train").path("status").asText().equals("failure")
+                  && rig.pipeline("recsys").has("models"));
+      String url = rig.agent.url() + "/pipelines";
+      String dom = chromium(List.of("--dump-dom", url));
+      assertThat(dom)
+          .contains("id=\"pipeline-churn\"", "id=\"pipeline-recsys\"", "id=\"pipeline-fraud\"");
+      assertThat(dom)
+          .contains(
+              "data-pipeline=\"churn\" data-stage=\"train\" data-status=\"failure\"",
+              ">failed</span>",
+              "churn/train: failed");
+      assertThat(dom).doesNotContain("<script");
+      assertThat(dom).contains("http-equiv=\"refresh\"");
+      Path png = Path.of("target", "pipelines.png").toAbsolutePath();
+      Files.createDirectories(png.getParent());
+      Files.deleteIfExists(png);
+      chromium(List.of("--screenshot=" + png, "--window-size=1280,900", url));
+      assertThat(png).exists();
+      assertThat(Files.size(png)).isGreaterThan(10_000);
+    }
+  }
+
+  private String chromium(List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Binaries.require("chromium").toString());
+    cmd.addAll(
+        List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--user-data-dir=" + dir.resolve("chromium-profile")));
+    cmd.addAll(args);
+    Path out = dir.resolve("chromium.out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectOutput(out.toFile())
+            .redirectError(dir.resolve("chromium.err").toFile())
+            .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not finish in 60 s");
+    }
+    assertThat(p.exitValue()).as(Files.readString(dir.resolve("chromium.err"))).isZero();
+    return Files.readString(out);
+  }
+}

@@ -1,0 +1,279 @@
+package io.mlpipe.cli;
+
+import io.mlpipe.Agent;
+import io.mlpipe.AgentOptions;
+import io.mlpipe.collector.CollectorCatalog;
+import io.mlpipe.collector.CollectorContext;
+import io.mlpipe.config.ConfigException;
+import io.mlpipe.config.ConfigHolder;
+import io.mlpipe.config.Durations;
+import io.mlpipe.demo.Demo;
+import io.mlpipe.demo.Fault;
+import io.mlpipe.demo.FaultKind;
+import io.mlpipe.demo.Workload;
+import io.mlpipe.http.ListenAddress;
+import io.mlpipe.store.FsyncMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mlpipe demo}: a simulated ML workload (churn daily, recsys hourly, fraud every 5 minutes)
+ * driven through an agent's HTTP APIs, with optional faults. Starts its own agent unless {@code
+ * --agent} names one.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Run a simulated ML workload against an agent (its own unless --agent is given).",
+      "Event times are real wall-clock times; --speed compresses durations and intervals, and the"
+          + " config the demo writes for its own agent divides SLAs and expected intervals by the"
+          + " same factor, so that the shipped alert rules judge the compressed workload like a"
+          + " real one."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--agent",
+      paramLabel = "URL",
+      description = "Drive this agent (e.g. http://127.0.0.1:9478) instead of starting one.")
+  URI agentUrl;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "60",
+      paramLabel = "N",
+      description =
+          "Simulated seconds per real second (default: ${DEFAULT-VALUE}: the daily pipeline runs"
+              + " every 24 minutes); capped per pipeline so runs start at most every 10 s.")
+  double speed;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of the workload's variance (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--fault",
+      paramLabel = "NAME[@PIPELINE[/STAGE]][:after=DURATION]",
+      description = "Inject a fault (repeatable); --list-faults lists them.")
+  List<String> faults = new ArrayList<>();
+
+  @Option(names = "--list-faults", description = "List the faults and the alert each should fire.")
+  boolean listFaults;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      description = "Stop after this long (real time); default: until interrupted.")
+  String duration;
+
+  @Option(
+      names = "--web.listen-address",
+      defaultValue = ":9478",
+      paramLabel = "HOST:PORT",
+      description = "Where the demo's own agent listens (default: ${DEFAULT-VALUE}).")
+  String listenAddress;
+
+  @Option(
+      names = "--config.file",
+      paramLabel = "FILE",
+      description =
+          "Configuration of the demo's own agent; default: one the demo writes, declaring its"
+              + " pipelines with thresholds scaled to --speed.")
+  Path configFile;
+
+  @Option(
+      names = "--storage.path",
+      paramLabel = "DIR",
+      description =
+          "Store of the demo's own agent; default: a temporary directory, deleted on exit.")
+  Path storagePath;
+
+  @Option(
+      names = "--bearer-token-file",
+      paramLabel = "FILE",
+      description = "Send this token (Authorization: Bearer) with every request to the agent.")
+  Path bearerTokenFile;
+
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      paramLabel = "LEVEL",
+      description = "Agent log level: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Logging.LogLevel logLevel;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (listFaults) {
+      out.print(FaultKind.listing());
+      out.flush();
+      return 0;
+    }
+    List<Fault> parsed = new ArrayList<>();
+    for (String f : faults) {
+      try {
+        parsed.add(Fault.parse(f));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--fault: " + e.getMessage());
+      }
+    }
+    if (!(speed >= 1 && speed <= 1_000_000)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--speed must be between 1 and 1000000, got " + speed);
+    }
+    Duration stopAfter = null;
+    if (duration != null) {
+      stopAfter =
+          Durations.parse(duration)
+              .filter(d -> !d.isZero())
+              .orElseThrow(
+                  () ->
+                      new CommandLine.ParameterException(
+                          spec.commandLine(), "--duration: must be a duration like 10m"));
+    }
+    String token = null;
+    if (bearerTokenFile != null) {
+      token = Files.readString(bearerTokenFile, StandardCharsets.UTF_8).strip();
+    }
+    Logging.configure(logLevel, Logging.LogFormat.logfmt);
+
+    Agent agent = null;
+    Path tempDir = null;
+    URI target = agentUrl;
+    if (target == null) {
+      ListenAddress address;
+      try {
+        address = ListenAddress.parse(listenAddress);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      tempDir = Files.createTempDirectory("mlpipe-demo");
+      Path config = configFile;
+      if (config == null) {
+        config = tempDir.resolve("mlpipe-demo.yml");
+        Files.writeString(config, Workload.configYaml(speed), StandardCharsets.UTF_8);
+      }
+      ConfigHolder holder;
+      try {
+        holder = ConfigHolder.load(config);
+      } catch (ConfigException e) {
+        System.err.println("mlpipe demo: invalid configuration, not starting:");
+        e.errors().forEach(err -> System.err.println("  " + err));
+        deleteTree(tempDir);
+        return 1;
+      }
+      agent =
+          Agent.start(
+              new AgentOptions(
+                  address,
+                  holder,
+                  CollectorCatalog.standard(),
+                  Map.of(),
+                  CollectorContext.defaults(),
+                  storagePath != null ? storagePath : tempDir.resolve("data"),
+                  FsyncMode.batch,
+                  false,
+                  Map.of(
+                      "web.listen-address", listenAddress,
+                      "config.file", config.toString(),
+                      "demo.speed", Double.toString(speed))));
+      String host =
+          address.host() == null || address.host().equals("0.0.0.0")
+              ? "127.0.0.1"
+              : address.toString().substring(0, address.toString().lastIndexOf(':'));
+      target = URI.create("http://" + host + ":" + agent.port());
+      out.println("mlpipe demo: agent on " + target + "/ (config " + config + ")");
+    }
+    out.println(
+        "mlpipe demo: speed "
+            + Workload.fmtSpeed(speed)
+            + ", seed "
+            + seed
+            + "; pipelines page "
+            + target
+            + "/pipelines");
+    out.flush();
+
+    PrintWriter log = out;
+    Demo demo =
+        Demo.start(
+            new Demo.Options(
+                target,
+                speed,
+                seed,
+                parsed,
+                token,
+                line -> {
+                  synchronized (log) {
+                    log.println(line);
+                    log.flush();
+                  }
+                }));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Agent a = agent;
+    Path t = tempDir;
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                demo.close();
+                if (a != null) {
+                  a.close();
+                }
+              } catch (Exception e) {
+                System.err.println("mlpipe demo: error while stopping: " + e);
+              } finally {
+                deleteTree(t);
+                stopped.countDown();
+              }
+            },
+            "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (stopAfter != null) {
+      if (!stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        hook.run();
+      }
+    } else {
+      stopped.await();
+    }
+    return 0;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temporary directory
+    }
+  }
+}
