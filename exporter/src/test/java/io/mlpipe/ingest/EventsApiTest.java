@@ -349,6 +349,15 @@ class EventsApiTest {
   }
 
   @Test
+  void aFinishWithoutItsStartLeavesNoNegativeRunningCount() {
+    // The start was lost (a client that gave up on a slow agent): running stays at 0, not -1.
+    post("{\"type\":\"stage_finished\",\"pipeline\":\"p\",\"stage\":\"s\",\"status\":\"success\"}");
+    assertThat(value("mlpipe_stage_running{pipeline=\"p\",stage=\"s\"}")).isEqualTo(0.0);
+    post("{\"type\":\"stage_started\",\"pipeline\":\"p\",\"stage\":\"s\"}");
+    assertThat(value("mlpipe_stage_running{pipeline=\"p\",stage=\"s\"}")).isEqualTo(1.0);
+  }
+
+  @Test
   void runInfoExpiresAfterItsTtl() {
     post(
         "{\"type\":\"stage_started\",\"pipeline\":\"p\",\"stage\":\"s\",\"run_id\":\"r9\",\"host\":\"h\"}");
