@@ -271,6 +271,33 @@ class MlpipeRunTest {
   }
 
   @Test
+  void aBadAgentUrlLeavesTheCommandRunningUnreported() {
+    Cli.Result r =
+        Cli.run(
+            Map.of(
+                "MLPIPE_AGENT",
+                "localhost:9478",
+                "MLPIPE_SPOOL",
+                dir.resolve("spool-bad").toString()),
+            null,
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "bad",
+            "--",
+            "sh",
+            "-c",
+            "echo ran; exit 4");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+    assertThat(r.stdout()).isEqualTo("ran\n");
+    assertThat(r.stderr())
+        .isEqualTo(
+            "mlpipe: warning: the agent URL must look like http://HOST:PORT, got 'localhost:9478';"
+                + " running the command without reporting\n");
+  }
+
+  @Test
   void pushRefusedByTheAgentExits1WithItsErrorsAndUsageErrorsExit2() {
     Map<String, String> env = env(dir.resolve("spool-push"));
     Cli.Result refused =

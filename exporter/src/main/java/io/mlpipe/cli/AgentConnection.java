@@ -52,7 +52,25 @@ final class AgentConnection {
     return env == null || env.isBlank() ? DEFAULT_AGENT : env;
   }
 
+  /** Why {@link #agentUrl()} cannot be used, or null. */
+  String urlProblem() {
+    String url = agentUrl();
+    try {
+      java.net.URI u = java.net.URI.create(url);
+      if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    return "the agent URL must look like http://HOST:PORT, got '" + url + "'";
+  }
+
+  /** The client; a usage error when the URL or --timeout is unusable. */
   AgentClient client() {
+    if (urlProblem() != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), urlProblem());
+    }
     String t = token != null ? token : System.getenv("MLPIPE_TOKEN");
     return new AgentClient(agentUrl(), t, timeout());
   }

@@ -111,16 +111,26 @@ final class Delivery {
    * agent said why not (see {@link AgentClient.Reply#errors()}); UNREACHABLE: they were spooled.
    */
   synchronized AgentClient.Reply deliver(List<Map<String, Object>> events) {
+    return deliver(events, true);
+  }
+
+  /**
+   * As {@link #deliver(List)}; with {@code spoolable} false (heartbeats: a sign of life delivered
+   * late means nothing) events the agent cannot take now are dropped instead of spooled.
+   */
+  synchronized AgentClient.Reply deliver(List<Map<String, Object>> events, boolean spoolable) {
     byte[] body = ndjson(events);
     if (!spool.pending().isEmpty()) {
       Flushed f = flush();
       if (!f.complete()) {
-        spoolIt(body, f.reason());
+        if (spoolable) {
+          spoolIt(body, f.reason());
+        }
         return new AgentClient.Reply(AgentClient.Outcome.UNREACHABLE, 0, f.reason());
       }
     }
     AgentClient.Reply r = client.postEvents(body);
-    if (r.outcome() == AgentClient.Outcome.UNREACHABLE) {
+    if (r.outcome() == AgentClient.Outcome.UNREACHABLE && spoolable) {
       spoolIt(body, r.status() > 0 ? "HTTP " + r.status() : r.body());
     }
     return r;

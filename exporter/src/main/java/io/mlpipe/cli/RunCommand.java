@@ -84,6 +84,12 @@ final class RunCommand implements Callable<Integer> {
     installSignalForwarding(running);
     PrintWriter err = agent.err();
     agent.timeout(); // a usage error before anything runs
+    // A bad $MLPIPE_AGENT must not stop the pipeline: the command runs, unreported.
+    String urlProblem = agent.urlProblem();
+    if (urlProblem != null) {
+      err.println("mlpipe: warning: " + urlProblem + "; running the command without reporting");
+      err.flush();
+    }
     Duration every =
         Durations.parse(heartbeat)
             .filter(d -> !d.isNegative())
@@ -207,10 +213,13 @@ final class RunCommand implements Callable<Integer> {
 
   /** Sends one event; runs on the sender thread only. */
   private void report(Map<String, Object> event, PrintWriter err) {
+    if (agent.urlProblem() != null) {
+      return;
+    }
     if (delivery == null) {
       delivery = agent.delivery();
     }
-    AgentClient.Reply r = delivery.deliver(List.of(event));
+    AgentClient.Reply r = delivery.deliver(List.of(event), !"heartbeat".equals(event.get("type")));
     if (r.outcome() == AgentClient.Outcome.REFUSED) {
       err.println(
           "mlpipe: warning: the agent refused the "

@@ -70,6 +70,23 @@ class ClientCommandsTest {
   }
 
   @Test
+  void aBadAgentUrlIsAUsageErrorForPush() {
+    assertThat(
+            run(
+                "push",
+                "--agent",
+                "localhost:9478",
+                "--pipeline",
+                "p",
+                "--stage",
+                "s",
+                "--type",
+                "heartbeat"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("the agent URL must look like http://HOST:PORT");
+  }
+
+  @Test
   void pushSpoolsWhenTheAgentIsUnreachableAndFlushSaysWhatWaits() throws Exception {
     String agent = "http://127.0.0.1:" + FreePort.next();
     Path spool = dir.resolve("spool");
