@@ -25,6 +25,8 @@ public final class Main {
     CommandLine cli = new CommandLine(new MlpipeCommand());
     ServeCommand.addCollectorFlags(
         cli.getSubcommands().get("serve").getCommandSpec(), CollectorCatalog.standard());
+    // Everything after the command's name is the command's: mlpipe run ... python x.py --lr 1
+    cli.getSubcommands().get("run").setStopAtPositional(true);
     return cli;
   }
 

@@ -8,5 +8,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Monitoring agent for distributed ML pipelines (host, GPU and pipeline metrics).",
-    subcommands = {ServeCommand.class, CheckConfigCommand.class, DemoCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      RunCommand.class,
+      PushCommand.class,
+      FlushCommand.class,
+      StatusCommand.class,
+      CheckConfigCommand.class,
+      DemoCommand.class
+    })
 final class MlpipeCommand {}

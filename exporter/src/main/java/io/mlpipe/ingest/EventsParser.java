@@ -277,11 +277,12 @@ public final class EventsParser {
         problems.add(new Problem(index, r, "required for " + type + " events"));
       }
     }
+    // Judged on the fields present: a present but invalid count already has its own problem.
     if (type == Event.Type.records
-        && !values.containsKey("processed")
-        && !values.containsKey("invalid")
-        && !values.containsKey("corrupt")
-        && !values.containsKey("dropped")) {
+        && !node.has("processed")
+        && !node.has("invalid")
+        && !node.has("corrupt")
+        && !node.has("dropped")) {
       problems.add(
           new Problem(
               index,

@@ -133,7 +133,10 @@ final class MutationApplier {
     if (op instanceof Op.Add a) {
       Family f = family(families, a.name(), a.type(), a.help());
       double current = f.series().get(a.labels()) instanceof Series.Value v ? v.value() : 0;
-      families.put(a.name(), f.with(new Series.Value(a.labels(), current + a.delta())));
+      double next = current + a.delta();
+      families.put(
+          a.name(),
+          f.with(new Series.Value(a.labels(), a.floorAtZero() ? Math.max(0, next) : next)));
     } else if (op instanceof Op.Set a) {
       Family f = family(families, a.name(), a.type(), a.help());
       families.put(a.name(), f.with(new Series.Value(a.labels(), a.value())));

@@ -1,0 +1,337 @@
+package io.mlpipe.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlpipe.testing.AgentProcess;
+import io.mlpipe.testing.FreePort;
+import io.mlpipe.testing.Http;
+import io.mlpipe.testing.Wait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mlpipe run}, {@code push}, {@code flush} and {@code status} against the packaged agent.
+ */
+class MlpipeRunTest {
+
+  @TempDir static Path dir;
+  private static AgentProcess agent;
+
+  @BeforeAll
+  static void startAgent() {
+    agent = AgentProcess.start(dir.resolve("agent"));
+  }
+
+  @AfterAll
+  static void stopAgent() throws Exception {
+    agent.close();
+  }
+
+  private static Map<String, String> env(Path spool) {
+    return Map.of("MLPIPE_AGENT", agent.url(), "MLPIPE_SPOOL", spool.toString());
+  }
+
+  private static Cli.Result run(String stage, String stdin, String... command) {
+    List<String> args =
+        new ArrayList<>(List.of("run", "--pipeline", "wrap", "--stage", stage, "--timeout", "10s"));
+    args.add("--");
+    args.addAll(List.of(command));
+    return Cli.run(env(dir.resolve("spool-" + stage)), stdin, args.toArray(String[]::new));
+  }
+
+  private static Double value(String url, String series) {
+    return Http.get(url + "/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .map(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String stage(String stage) {
+    return "{pipeline=\"wrap\",stage=\"" + stage + "\"}";
+  }
+
+  private static String runs(String stage, String status) {
+    return "mlpipe_stage_runs_total{pipeline=\"wrap\",stage=\""
+        + stage
+        + "\",status=\""
+        + status
+        + "\"}";
+  }
+
+  @Test
+  void aCommandThatSucceeds() {
+    Cli.Result r = run("ok", null, "true");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(value(agent.url(), runs("ok", "success"))).isEqualTo(1.0);
+    assertThat(value(agent.url(), "mlpipe_stage_last_exit_code" + stage("ok"))).isEqualTo(0.0);
+    assertThat(value(agent.url(), "mlpipe_stage_running" + stage("ok"))).isEqualTo(0.0);
+    assertThat(value(agent.url(), "mlpipe_stage_duration_seconds_count" + stage("ok")))
+        .isEqualTo(1.0);
+    assertThat(Http.get(agent.url() + "/metrics").body())
+        .containsPattern(
+            "mlpipe_run_info\\{host=\"[^\"]+\",pipeline=\"wrap\",run_id=\"[^\"]+\",stage=\"ok\"} 1.0");
+  }
+
+  @Test
+  void aCommandThatFailsGivesItsExitCode() {
+    Cli.Result r = run("fail", null, "sh", "-c", "echo oops >&2; exit 3");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.stderr()).isEqualTo("oops\n");
+    assertThat(value(agent.url(), runs("fail", "failure"))).isEqualTo(1.0);
+    assertThat(value(agent.url(), runs("fail", "success"))).isEqualTo(0.0);
+    assertThat(value(agent.url(), "mlpipe_stage_last_exit_code" + stage("fail"))).isEqualTo(3.0);
+    assertThat(value(agent.url(), "mlpipe_stage_last_failure_timestamp_seconds" + stage("fail")))
+        .isPositive();
+  }
+
+  @Test
+  void aCommandKilledByASignalExitsWith128PlusN() {
+    Cli.Result r = run("killed", null, "sh", "-c", "kill -TERM $$");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(143);
+    assertThat(value(agent.url(), runs("killed", "failure"))).isEqualTo(1.0);
+    assertThat(value(agent.url(), "mlpipe_stage_last_exit_code" + stage("killed")))
+        .isEqualTo(143.0);
+  }
+
+  @Test
+  void sigtermIsForwardedAndTheRunIsCancelled() throws Exception {
+    Path marker = dir.resolve("started");
+    Process p =
+        Cli.start(
+            env(dir.resolve("spool-term")),
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "term",
+            "--heartbeat",
+            "1s",
+            "--",
+            "sh",
+            "-c",
+            "echo $MLPIPE_PIPELINE/$MLPIPE_STAGE > " + marker + "; exec sleep 60");
+    Wait.until("the command to start", Duration.ofSeconds(30), () -> Files.exists(marker));
+    Wait.until(
+        "a heartbeat",
+        Duration.ofSeconds(15),
+        () -> value(agent.url(), "mlpipe_stage_running" + stage("term")) == 1.0);
+    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+    Cli.Result r = Cli.finish(p, null);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(143);
+    assertThat(Files.readString(marker)).isEqualTo("wrap/term\n");
+    assertThat(value(agent.url(), runs("term", "cancelled"))).isEqualTo(1.0);
+    assertThat(value(agent.url(), "mlpipe_stage_running" + stage("term"))).isEqualTo(0.0);
+  }
+
+  @Test
+  void cpuAndPeakMemoryOfTheProcessTree() {
+    // A shell whose child allocates 64 MiB and burns CPU: both are counted for the stage.
+    Cli.Result r =
+        run(
+            "burn",
+            null,
+            "sh",
+            "-c",
+            "/usr/bin/python3 -c 'x = bytearray(64 << 20); s = sum(range(3 * 10**7))'; true");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(value(agent.url(), "mlpipe_stage_cpu_seconds_total" + stage("burn")))
+        .isGreaterThan(0.3);
+    assertThat(value(agent.url(), "mlpipe_stage_memory_peak_bytes" + stage("burn")))
+        .isGreaterThan(64.0 * 1024 * 1024);
+  }
+
+  @Test
+  void stdinStdoutAndEnvironmentPassThrough() {
+    Cli.Result r =
+        Cli.run(
+            env(dir.resolve("spool-io")),
+            "hello\nworld\n",
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "io",
+            "--run-id",
+            "r-42",
+            "--",
+            "sh",
+            "-c",
+            "tr a-z A-Z; echo $MLPIPE_PIPELINE $MLPIPE_STAGE $MLPIPE_RUN_ID");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).isEqualTo("HELLO\nWORLD\nwrap io r-42\n");
+    assertThat(Http.get(agent.url() + "/metrics").body()).contains("run_id=\"r-42\"");
+  }
+
+  @Test
+  void withTheAgentDownTheCommandRunsAndItsEventsAreDeliveredLater() throws Exception {
+    int port = FreePort.next();
+    String url = "http://127.0.0.1:" + port;
+    Path spool = dir.resolve("spool-down");
+    Map<String, String> env = Map.of("MLPIPE_AGENT", url, "MLPIPE_SPOOL", spool.toString());
+
+    Cli.Result r =
+        Cli.run(
+            env,
+            null,
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "down",
+            "--",
+            "sh",
+            "-c",
+            "echo working; exit 5");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stdout()).isEqualTo("working\n");
+    assertThat(r.stderr().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("mlpipe: warning: agent " + url + " unreachable")
+        .contains(spool.toString());
+    Cli.Result pushed =
+        Cli.run(
+            env,
+            null,
+            "push",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "down",
+            "--type",
+            "records",
+            "--processed",
+            "1000",
+            "--invalid",
+            "3");
+    assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+    try (Stream<Path> files = Files.list(spool)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".ndjson")).count()).isGreaterThan(1);
+    }
+    // A file the agent will refuse: moved aside, never retried.
+    Files.writeString(
+        spool.resolve("0000000000001-0000000001-000001.ndjson"),
+        "{\"type\":\"bogus\",\"pipeline\":\"wrap\"}\n");
+
+    try (AgentProcess late = AgentProcess.launch(dir.resolve("late"), port)) {
+      late.waitReady();
+      Cli.Result flushed = Cli.run(env, null, "flush", "--timeout", "10s");
+      assertThat(flushed.exitCode()).as(flushed.toString()).isZero();
+      assertThat(flushed.stdout()).contains("sent 3 events").contains("1 files refused");
+      assertThat(flushed.stderr()).contains("refused spooled events").contains("rejected");
+      assertThat(spool.resolve("rejected")).isDirectoryContaining("glob:**.ndjson");
+      assertThat(value(url, runs("down", "failure"))).isEqualTo(1.0);
+      assertThat(value(url, "mlpipe_stage_last_exit_code" + stage("down"))).isEqualTo(5.0);
+      assertThat(value(url, "mlpipe_stage_running" + stage("down"))).isEqualTo(0.0);
+      assertThat(value(url, "mlpipe_stage_duration_seconds_count" + stage("down"))).isEqualTo(1.0);
+
+      // Nothing is sent twice: flushing again, and the next run, count only what is new.
+      assertThat(Cli.run(env, null, "flush").stdout()).contains("sent 0 events");
+      Cli.Result next =
+          Cli.run(
+              env,
+              null,
+              "run",
+              "--pipeline",
+              "wrap",
+              "--stage",
+              "down",
+              "--timeout",
+              "10s",
+              "--",
+              "true");
+      assertThat(next.exitCode()).as(next.toString()).isZero();
+      assertThat(value(url, runs("down", "failure"))).isEqualTo(1.0);
+      assertThat(value(url, runs("down", "success"))).isEqualTo(1.0);
+      assertThat(
+              value(
+                  url,
+                  "mlpipe_stage_records_total{outcome=\"processed\",pipeline=\"wrap\",stage=\"down\"}"))
+          .isEqualTo(1000.0);
+
+      Cli.Result status = Cli.run(env, null, "status");
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      assertThat(status.stdout())
+          .startsWith("PIPELINE")
+          .containsPattern("wrap +down +success .*invalid=3 processed=1000");
+    }
+  }
+
+  @Test
+  void aBadAgentUrlLeavesTheCommandRunningUnreported() {
+    Cli.Result r =
+        Cli.run(
+            Map.of(
+                "MLPIPE_AGENT",
+                "localhost:9478",
+                "MLPIPE_SPOOL",
+                dir.resolve("spool-bad").toString()),
+            null,
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "bad",
+            "--",
+            "sh",
+            "-c",
+            "echo ran; exit 4");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+    assertThat(r.stdout()).isEqualTo("ran\n");
+    assertThat(r.stderr())
+        .isEqualTo(
+            "mlpipe: warning: the agent URL must look like http://HOST:PORT, got 'localhost:9478';"
+                + " running the command without reporting\n");
+  }
+
+  @Test
+  void pushRefusedByTheAgentExits1WithItsErrorsAndUsageErrorsExit2() {
+    Map<String, String> env = env(dir.resolve("spool-push"));
+    Cli.Result refused =
+        Cli.run(
+            env,
+            null,
+            "push",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "s",
+            "--type",
+            "heartbeat",
+            "--progress",
+            "1.5");
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.stderr()).contains("field progress: must be a ratio between 0 and 1");
+    Cli.Result usage =
+        Cli.run(
+            env,
+            null,
+            "push",
+            "--pipeline",
+            "wrap",
+            "--type",
+            "drift",
+            "--feature",
+            "f",
+            "--processed",
+            "3");
+    assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(2);
+    assertThat(usage.stderr())
+        .contains("--score is required for drift events")
+        .contains("--processed does not apply to drift events");
+    assertThat(dir.resolve("spool-push")).doesNotExist();
+  }
+}

@@ -1,0 +1,346 @@
+package io.mlpipe.cli;
+
+import io.mlpipe.config.Durations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code mlpipe run --pipeline P --stage S -- CMD ARGS...}: runs a pipeline step and reports it
+ * (stage_started, heartbeats, stage_finished with exit code, duration, CPU and peak memory of the
+ * process tree). The command's exit code is ours; monitoring never changes what the step does.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Run a command as a pipeline stage and report it to the agent.",
+      "Exits with the command's exit code (128+N when a signal N ended it). When the agent is"
+          + " unreachable the command still runs and the events are spooled."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--pipeline", required = true, paramLabel = "NAME", description = "Pipeline.")
+  String pipeline;
+
+  @Option(names = "--stage", required = true, paramLabel = "NAME", description = "Stage.")
+  String stage;
+
+  @Option(
+      names = "--heartbeat",
+      defaultValue = "15s",
+      paramLabel = "DURATION",
+      description =
+          "Heartbeat interval while the command runs; 0 for none (default: ${DEFAULT-VALUE}).")
+  String heartbeat;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "Run id (default: generated, like 20260102T030405Z-1a2b3c).")
+  String runId;
+
+  @Option(names = "--host", paramLabel = "NAME", description = "Host (default: the hostname).")
+  String host;
+
+  @Mixin AgentConnection agent;
+
+  @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments.")
+  List<String> command;
+
+  /** A signal we received (and forwarded) while the command ran, or null. */
+  private final AtomicReference<String> signalled = new AtomicReference<>();
+
+  /** Made by the sender thread on first use, so the HTTP client starts while the command runs. */
+  private Delivery delivery;
+
+  @Override
+  public Integer call() throws Exception {
+    AtomicReference<Process> running = new AtomicReference<>();
+    installSignalForwarding(running);
+    PrintWriter err = agent.err();
+    agent.timeout(); // a usage error before anything runs
+    // A bad $MLPIPE_AGENT must not stop the pipeline: the command runs, unreported.
+    String urlProblem = agent.urlProblem();
+    if (urlProblem != null) {
+      err.println("mlpipe: warning: " + urlProblem + "; running the command without reporting");
+      err.flush();
+    }
+    Duration every =
+        Durations.parse(heartbeat)
+            .filter(d -> !d.isNegative())
+            .orElseThrow(
+                () ->
+                    new CommandLine.ParameterException(
+                        agent.spec.commandLine(),
+                        "--heartbeat: must be a duration like 15s or 1m, got '" + heartbeat + "'"));
+    String run = runId != null ? runId : newRunId();
+    String hostName = host != null ? host : hostname();
+    ScheduledExecutorService sender =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mlpipe-sender");
+              t.setDaemon(true);
+              return t;
+            });
+
+    Path proc = Path.of("/proc");
+    boolean procfs = ProcessTreeUsage.available(proc);
+    long childTicksBefore = procfs ? ProcessTreeUsage.selfChildTicks(proc) : -1;
+    double startTime = System.currentTimeMillis() / 1000.0;
+    long startNanos = System.nanoTime();
+    Map<String, Object> started = event("stage_started", run, hostName, run + "/start", startTime);
+    sender.execute(() -> report(started, err));
+
+    ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+    pb.environment().put("MLPIPE_PIPELINE", pipeline);
+    pb.environment().put("MLPIPE_STAGE", stage);
+    pb.environment().put("MLPIPE_RUN_ID", run);
+    pb.environment().put("MLPIPE_AGENT", agent.agentUrl());
+    Process child;
+    try {
+      child = pb.start();
+      running.set(child);
+      if (signalled.get() != null) {
+        forward(signalled.get(), child); // arrived while the command was starting
+      }
+    } catch (IOException e) {
+      int code = Files.exists(Path.of(command.get(0))) ? 126 : 127;
+      err.println("mlpipe: cannot run " + command.get(0) + ": " + e.getMessage());
+      err.flush();
+      Map<String, Object> finished = event("stage_finished", run, hostName, run + "/finish", now());
+      finished.put("status", "failure");
+      finished.put("exit_code", code);
+      finished.put("duration_seconds", seconds(startNanos));
+      finished.put("error", "cannot run " + command.get(0) + ": " + e.getMessage());
+      finish(sender, finished, err);
+      return code;
+    }
+    ProcessTreeUsage usage =
+        procfs ? new ProcessTreeUsage(proc, child.pid(), childTicksBefore) : null;
+    Thread sampler = null;
+    if (usage != null) {
+      usage.sample();
+      sampler =
+          new Thread(
+              () -> {
+                while (child.isAlive()) {
+                  usage.sample();
+                  try {
+                    Thread.sleep(ProcessTreeUsage.INTERVAL_MILLIS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "mlpipe-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+    AtomicInteger beats = new AtomicInteger();
+    if (!every.isZero()) {
+      sender.scheduleAtFixedRate(
+          () -> {
+            if (child.isAlive()) {
+              int n = beats.incrementAndGet();
+              report(event("heartbeat", run, hostName, run + "/hb/" + n, now()), err);
+            }
+          },
+          every.toMillis(),
+          every.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    int code = waitUninterruptibly(child);
+    double duration = seconds(startNanos);
+    if (sampler != null) {
+      sampler.interrupt();
+    }
+    Map<String, Object> finished = event("stage_finished", run, hostName, run + "/finish", now());
+    String status = code == 0 ? "success" : signalled.get() != null ? "cancelled" : "failure";
+    finished.put("status", status);
+    finished.put("duration_seconds", duration);
+    finished.put("exit_code", code);
+    if (code > 128 && code < 128 + 65) {
+      finished.put("error", "ended by signal " + (code - 128));
+    }
+    if (usage != null) {
+      finished.put("cpu_seconds", usage.cpuSeconds());
+      if (usage.peakBytes() > 0) {
+        finished.put("memory_peak_bytes", usage.peakBytes());
+      }
+    }
+    finish(sender, finished, err);
+    return code;
+  }
+
+  private Map<String, Object> event(
+      String type, String run, String hostName, String id, double time) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", type);
+    e.put("pipeline", pipeline);
+    e.put("stage", stage);
+    e.put("time", time);
+    e.put("host", hostName);
+    e.put("run_id", run);
+    e.put("id", id);
+    return e;
+  }
+
+  /** Sends one event; runs on the sender thread only. */
+  private void report(Map<String, Object> event, PrintWriter err) {
+    if (agent.urlProblem() != null) {
+      return;
+    }
+    if (delivery == null) {
+      delivery = agent.delivery();
+    }
+    AgentClient.Reply r = delivery.deliver(List.of(event), !"heartbeat".equals(event.get("type")));
+    if (r.outcome() == AgentClient.Outcome.REFUSED) {
+      err.println(
+          "mlpipe: warning: the agent refused the "
+              + event.get("type")
+              + " event: "
+              + String.join("; ", r.errors()));
+      err.flush();
+    }
+  }
+
+  private void finish(
+      ScheduledExecutorService sender, Map<String, Object> finished, PrintWriter err)
+      throws InterruptedException {
+    sender.execute(() -> report(finished, err));
+    sender.shutdown();
+    // Bounded: each delivery gives up after --timeout and spools.
+    sender.awaitTermination(60, TimeUnit.SECONDS);
+  }
+
+  private static int waitUninterruptibly(Process child) {
+    while (true) {
+      try {
+        return child.waitFor();
+      } catch (InterruptedException e) {
+        // keep waiting: the command decides when it ends
+      }
+    }
+  }
+
+  /**
+   * Forwards SIGINT and SIGTERM to the command. A SIGINT while we run in a terminal's foreground
+   * process group came from Ctrl-C, which the terminal already sent to the command: not sent twice.
+   */
+  @SuppressWarnings("restriction")
+  private void installSignalForwarding(AtomicReference<Process> running) {
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            sig -> {
+              signalled.set(name);
+              Process child = running.get();
+              if (child != null) {
+                forward(name, child);
+              }
+            });
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // no such signal here: nothing to forward
+      }
+    }
+  }
+
+  private static void forward(String name, Process child) {
+    if (!child.isAlive() || (name.equals("INT") && inForegroundOfTerminal())) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-s", name, Long.toString(child.pid()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      if (name.equals("TERM")) {
+        child.destroy();
+      }
+    }
+  }
+
+  /** Whether our process group is the foreground group of a controlling terminal. */
+  private static boolean inForegroundOfTerminal() {
+    try {
+      String s = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+      // fields 5 (pgrp) and 8 (tpgid) are f[2] and f[5]
+      return !f[5].equals("-1") && f[2].equals(f[5]);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Like 20260102T030405Z-1a2b3c: sortable, and unique enough per stage (no SecureRandom, no
+   * formatter: both cost start-up time that every wrapped command would wait for).
+   */
+  static String newRunId() {
+    java.time.LocalDateTime t =
+        java.time.LocalDateTime.ofEpochSecond(System.currentTimeMillis() / 1000, 0, ZoneOffset.UTC);
+    int[] parts = {t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()};
+    StringBuilder b = new StringBuilder().append(t.getYear());
+    for (int i = 0; i < parts.length; i++) {
+      if (i == 2) {
+        b.append('T');
+      }
+      b.append(parts[i] < 10 ? "0" : "").append(parts[i]);
+    }
+    String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24) | (1 << 24));
+    return b.append("Z-").append(hex, 1, 7).toString();
+  }
+
+  /** The kernel's hostname, as node_exporter's uname collector sees it. */
+  static String hostname() {
+    try {
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static double now() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+
+  private static double seconds(long startNanos) {
+    return Math.round((System.nanoTime() - startNanos) / 1e6) / 1000.0;
+  }
+}

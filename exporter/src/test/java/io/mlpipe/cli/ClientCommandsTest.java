@@ -1,0 +1,155 @@
+package io.mlpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlpipe.ingest.EventsParser;
+import io.mlpipe.testing.FreePort;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The client subcommands' parts that need no agent: events, spool, table, /proc parsing. */
+class ClientCommandsTest {
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void handWrittenNdjsonIsWhatTheEventsApiReads() {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", "training");
+    e.put("pipeline", "p \"quoted\" \\ slash");
+    e.put("model", "m");
+    e.put("epoch", 3.0);
+    e.put("loss", Map.of("train", Double.NaN));
+    e.put("samples_per_second", 12.5);
+    byte[] body = Delivery.ndjson(List.of(e, e));
+    assertThat(new String(body, StandardCharsets.UTF_8))
+        .startsWith("{\"type\":\"training\",\"pipeline\":\"p \\\"quoted\\\" \\\\ slash\",")
+        .contains("\"epoch\":3,")
+        .contains("{\"train\":NaN}");
+    EventsParser.Result r = EventsParser.parse(body, true, 0);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.events()).hasSize(2);
+    assertThat(r.events().get(0).pipeline()).isEqualTo("p \"quoted\" \\ slash");
+    assertThat(
+            new String(
+                Delivery.ndjson(List.of(Map.of("error", "a\tb\n\u0001"))), StandardCharsets.UTF_8))
+        .isEqualTo("{\"error\":\"a\\tb\\n\\u0001\"}\n");
+    assertThat(r.events().get(0).<Double>map("loss").get("train")).isNaN();
+  }
+
+  @Test
+  void pushChecksFlagsAgainstTheTypeBeforeSending() {
+    assertThat(
+            run("push", "--pipeline", "p", "--type", "records", "--processed", "1", "--score", "2"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--stage is required for records events")
+        .contains("--score does not apply to records events");
+    assertThat(run("push", "--pipeline", "p", "--type", "wrong")).isEqualTo(2);
+    assertThat(run("push", "--pipeline", "p", "--stage", "s", "--type", "records")).isEqualTo(2);
+    assertThat(err.toString()).contains("a records event needs --processed");
+  }
+
+  @Test
+  void aBadAgentUrlIsAUsageErrorForPush() {
+    assertThat(
+            run(
+                "push",
+                "--agent",
+                "localhost:9478",
+                "--pipeline",
+                "p",
+                "--stage",
+                "s",
+                "--type",
+                "heartbeat"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("the agent URL must look like http://HOST:PORT");
+  }
+
+  @Test
+  void pushSpoolsWhenTheAgentIsUnreachableAndFlushSaysWhatWaits() throws Exception {
+    String agent = "http://127.0.0.1:" + FreePort.next();
+    Path spool = dir.resolve("spool");
+    assertThat(
+            run(
+                "push",
+                "--agent",
+                agent,
+                "--spool-dir",
+                spool.toString(),
+                "--pipeline",
+                "p",
+                "--stage",
+                "s",
+                "--type",
+                "records",
+                "--processed",
+                "7",
+                "--id",
+                "x1"))
+        .isZero();
+    assertThat(err.toString())
+        .contains("unreachable (connection refused)")
+        .contains(spool.toString());
+    List<Path> files = new Spool(spool).pending();
+    assertThat(files).hasSize(1);
+    assertThat(new ObjectMapper().readTree(Files.readString(files.get(0))).path("id").asText())
+        .isEqualTo("x1");
+    assertThat(run("flush", "--agent", agent, "--spool-dir", spool.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("1 files waiting");
+  }
+
+  @Test
+  void statusTableShowsStagesWithAgesSlaAndRecords() throws Exception {
+    String json =
+        """
+        [{"name":"churn","status":"failure","stages":{
+          "train":{"status":"failure","last_start":900,"last_failure":990,"last_duration_seconds":90,
+                   "sla_seconds":60,"over_sla":true,"heartbeat_age_seconds":10,
+                   "records":{"corrupt":0,"invalid":3,"processed":1000}},
+          "eval":{"status":"running","last_start":995,"progress":0.5,"records":{}}}},
+         {"name":"fresh","status":"unknown"}]
+        """;
+    String table = StatusCommand.table(new ObjectMapper().readTree(json), 1000);
+    assertThat(table.lines().toList())
+        .containsExactly(
+            "PIPELINE  STAGE  STATUS       LAST RUN        DURATION / SLA      HEARTBEAT  RECORDS",
+            "churn     train  failure      10s ago         1m30s / 1m00s OVER  10s ago    invalid=3 processed=1000",
+            "churn     eval   running 50%  started 5s ago  -                   -          -",
+            "fresh     -      unknown      -               -                   -          -");
+  }
+
+  @Test
+  void procStatTimesAreReadAfterTheCommandName() throws Exception {
+    Path stat = dir.resolve("stat");
+    // A command name with spaces and parentheses; utime..cstime are fields 14..17.
+    Files.writeString(
+        stat,
+        "4242 (my (odd) cmd) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 30 7 3 20 0 1 0 100 1000 50\n");
+    assertThat(ProcessTreeUsage.ticks(stat)).containsExactly(250, 30, 7, 3);
+    assertThat(ProcessTreeUsage.ticks(dir.resolve("gone"))).isNull();
+    Path status = dir.resolve("status");
+    Files.writeString(status, "Name:\tx\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n");
+    assertThat(ProcessTreeUsage.memory(status)).containsExactly(1024L * 1024, 2048L * 1024);
+  }
+}
