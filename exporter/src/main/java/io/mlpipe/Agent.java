@@ -11,12 +11,14 @@ import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.http.HttpServer;
 import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
+import io.mlpipe.http.WebConfigWatcher;
 import io.mlpipe.ingest.EventsApi;
 import io.mlpipe.ingest.PipelinesApi;
 import io.mlpipe.ingest.PushApi;
 import io.mlpipe.ingest.PushStatusApi;
 import io.mlpipe.pipeline.ConfigMetrics;
 import io.mlpipe.pipeline.PipelineStatus;
+import io.mlpipe.security.AuditLog;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Limits;
 import io.mlpipe.store.StoreCollector;
@@ -64,8 +66,10 @@ public final class Agent implements AutoCloseable {
   private final Gauge reloadSuccess;
   private final Gauge reloadTimestamp;
   private final HttpServer http;
+  private final WebConfigWatcher webConfig;
+  private final AuditLog audit;
 
-  private Agent(AgentOptions options) {
+  private Agent(AgentOptions options) throws java.io.IOException {
     this.options = options;
     BuildInfo build = BuildInfo.current();
     Gauge.builder()
@@ -102,7 +106,20 @@ public final class Agent implements AutoCloseable {
             });
     exposed.register(agentCollector);
 
-    http = new HttpServer(options.listenAddress(), routes(), self);
+    SecurityOptions security = options.security();
+    webConfig = new WebConfigWatcher(security.webConfigFile(), security.webConfig(), self);
+    audit = AuditLog.open(security.audit(), self);
+    http =
+        new HttpServer(
+            options.listenAddress(),
+            routes(),
+            self,
+            new HttpServer.Security(
+                webConfig,
+                () -> options.config().get().auth(),
+                () -> options.config().get().http(),
+                options.config().get().http(),
+                audit));
   }
 
   /**
@@ -178,16 +195,20 @@ public final class Agent implements AutoCloseable {
               "/api/v1/admin/wipe",
               PushStatusApi.wipe(this::store),
               Set.of("PUT"),
-              "/api/v1/admin/wipe"));
+              "/api/v1/admin/wipe",
+              Route.Access.ADMIN));
     }
-    routes.add(Route.get("/-/healthy", LifecycleServlets.healthy()));
-    routes.add(Route.get("/-/ready", LifecycleServlets.ready(ready::get)));
+    routes.add(
+        Route.get("/-/healthy", LifecycleServlets.healthy()).withAccess(Route.Access.PUBLIC));
+    routes.add(
+        Route.get("/-/ready", LifecycleServlets.ready(ready::get)).withAccess(Route.Access.PUBLIC));
     routes.add(
         new Route(
             "/-/reload",
             LifecycleServlets.reload(this::reloadForHttp),
             Set.of("POST", "PUT"),
-            "/-/reload"));
+            "/-/reload",
+            Route.Access.ADMIN));
     routes.add(Route.get("/pipelines", LifecycleServlets.html(this::pipelinesPage)));
     routes.add(Route.get("/", LifecycleServlets.html(this::landingPage)));
     return routes;
@@ -309,6 +330,8 @@ public final class Agent implements AutoCloseable {
     ready.set(false);
     try {
       http.close();
+      webConfig.close();
+      audit.close();
     } finally {
       try {
         DurableStore s = store;

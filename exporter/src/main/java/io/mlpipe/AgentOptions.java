@@ -24,7 +24,31 @@ public record AgentOptions(
     Path storagePath,
     FsyncMode fsync,
     boolean enableAdminApi,
-    Map<String, String> flags) {
+    Map<String, String> flags,
+    SecurityOptions security) {
+
+  public AgentOptions(
+      ListenAddress listenAddress,
+      ConfigHolder config,
+      CollectorCatalog catalog,
+      Map<String, Boolean> collectorChoices,
+      CollectorContext collectorContext,
+      Path storagePath,
+      FsyncMode fsync,
+      boolean enableAdminApi,
+      Map<String, String> flags) {
+    this(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        SecurityOptions.none());
+  }
 
   /** Defaults on 127.0.0.1 with a free port and the store in {@code storage}: for tests. */
   public static AgentOptions forTest(Path storage) {
@@ -50,7 +74,8 @@ public record AgentOptions(
         storagePath,
         fsync,
         enableAdminApi,
-        flags);
+        flags,
+        security);
   }
 
   public AgentOptions withCollectorChoices(Map<String, Boolean> choices) {
@@ -63,7 +88,8 @@ public record AgentOptions(
         storagePath,
         fsync,
         enableAdminApi,
-        flags);
+        flags,
+        security);
   }
 
   public AgentOptions withCatalog(CollectorCatalog catalog) {
@@ -76,7 +102,8 @@ public record AgentOptions(
         storagePath,
         fsync,
         enableAdminApi,
-        flags);
+        flags,
+        security);
   }
 
   public AgentOptions withFsync(FsyncMode fsync) {
@@ -89,6 +116,21 @@ public record AgentOptions(
         storagePath,
         fsync,
         enableAdminApi,
-        flags);
+        flags,
+        security);
+  }
+
+  public AgentOptions withSecurity(SecurityOptions security) {
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        security);
   }
 }

@@ -2,6 +2,7 @@ package io.mlpipe.cli;
 
 import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
+import io.mlpipe.SecurityOptions;
 import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.collector.CollectorSpec;
@@ -12,6 +13,9 @@ import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.config.Durations;
 import io.mlpipe.http.ListenAddress;
+import io.mlpipe.http.WebConfig;
+import io.mlpipe.http.WebConfigLoader;
+import io.mlpipe.security.AuditLog;
 import io.mlpipe.store.FsyncMode;
 import io.mlpipe.store.StoreException;
 import java.nio.file.Path;
@@ -60,6 +64,29 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config.file", paramLabel = "FILE", description = "Agent YAML configuration.")
   Path configFile;
+
+  @Option(
+      names = "--audit.path",
+      paramLabel = "FILE",
+      description =
+          "Append a JSON line for every accepted or refused write and every refused authentication to FILE (default: no audit log).")
+  Path auditPath;
+
+  @Option(
+      names = "--audit.max-size",
+      defaultValue = "100MiB",
+      paramLabel = "SIZE",
+      description =
+          "Rotate the audit log when it passes SIZE (bytes, or with KiB, MiB, GiB, KB, MB, GB; default: ${DEFAULT-VALUE}).")
+  String auditMaxSize;
+
+  @Option(
+      names = "--audit.max-files",
+      defaultValue = "5",
+      paramLabel = "N",
+      description =
+          "Rotated audit logs to keep besides the current one (default: ${DEFAULT-VALUE}).")
+  int auditMaxFiles;
 
   @Option(
       names = "--path.procfs",
@@ -218,6 +245,24 @@ final class ServeCommand implements Callable<Integer> {
       e.errors().forEach(err -> System.err.println("  " + err));
       return 1;
     }
+    WebConfig webConfig = WebConfig.none();
+    if (webConfigFile != null) {
+      try {
+        webConfig = WebConfigLoader.load(webConfigFile);
+      } catch (ConfigException e) {
+        System.err.println("mlpipe: invalid web configuration, not starting:");
+        e.errors().forEach(err -> System.err.println("  " + err));
+        return 1;
+      }
+    }
+    long auditBytes = size("--audit.max-size", auditMaxSize);
+    if (auditMaxFiles < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--audit.max-files: must be 0 or more");
+    }
+    SecurityOptions security =
+        new SecurityOptions(
+            webConfigFile, webConfig, new AuditLog.Settings(auditPath, auditBytes, auditMaxFiles));
     CollectorCatalog catalog = CollectorCatalog.standard();
     AgentOptions options =
         new AgentOptions(
@@ -229,7 +274,8 @@ final class ServeCommand implements Callable<Integer> {
             storagePath,
             fsync,
             enableAdminApi,
-            flagsForStatus());
+            flagsForStatus(),
+            security);
 
     Agent agent;
     try {
@@ -290,6 +336,33 @@ final class ServeCommand implements Callable<Integer> {
             duration("--collector.gpu.timeout", gpuTimeout),
             gpuExpected,
             true));
+  }
+
+  private long size(String flag, String value) {
+    java.util.regex.Matcher m =
+        Pattern.compile("(\\d+)\\s*(|B|KB|MB|GB|KiB|MiB|GiB|k|M|G)").matcher(value.strip());
+    if (m.matches()) {
+      long unit =
+          switch (m.group(2)) {
+            case "KB", "k" -> 1000L;
+            case "MB", "M" -> 1000L * 1000;
+            case "GB", "G" -> 1000L * 1000 * 1000;
+            case "KiB" -> 1024L;
+            case "MiB" -> 1024L * 1024;
+            case "GiB" -> 1024L * 1024 * 1024;
+            default -> 1L;
+          };
+      try {
+        long v = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+        if (v > 0) {
+          return v;
+        }
+      } catch (ArithmeticException | NumberFormatException e) {
+        // falls through to the error
+      }
+    }
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), flag + ": must be a size like 100MiB or 1048576, got '" + value + "'");
   }
 
   private Pattern regex(String flag, String value) {

@@ -10,11 +10,24 @@ import java.util.Map;
  * @param source where it was read from, or {@code "<defaults>"}
  */
 public record Config(
-    String source, PipelinesConfig pipelines, LimitsConfig limits, PushConfig push) {
+    String source,
+    PipelinesConfig pipelines,
+    LimitsConfig limits,
+    PushConfig push,
+    AuthConfig auth,
+    HttpConfig http) {
+
+  public Config(String source, PipelinesConfig pipelines, LimitsConfig limits, PushConfig push) {
+    this(source, pipelines, limits, push, AuthConfig.defaults(), HttpConfig.defaults());
+  }
 
   public static Config defaults() {
     return new Config(
         "<defaults>", PipelinesConfig.defaults(), LimitsConfig.defaults(), PushConfig.defaults());
+  }
+
+  public Config withAuth(AuthConfig auth) {
+    return new Config(source, pipelines, limits, push, auth, http);
   }
 
   /** The effective configuration as plain maps, for display; secrets are masked. */
@@ -23,6 +36,8 @@ public record Config(
     out.put("pipelines", pipelines.toDisplayMap());
     out.put("limits", limits.toDisplayMap());
     out.put("push", push.toDisplayMap());
+    out.put("auth", auth.toDisplayMap());
+    out.put("http", http.toDisplayMap());
     return out;
   }
 }

@@ -23,7 +23,21 @@ import java.util.Set;
  */
 public final class ConfigLoader {
 
-  private static final Set<String> TOP_KEYS = Set.of("pipelines", "limits", "push");
+  private static final Set<String> TOP_KEYS = Set.of("pipelines", "limits", "push", "auth", "http");
+  private static final Set<String> AUTH_KEYS =
+      Set.of("anonymous", "basic_auth_scopes", "tokens", "tokens_file");
+  private static final Set<String> TOKENS_FILE_KEYS = Set.of("tokens");
+  private static final Set<String> TOKEN_KEYS =
+      Set.of("name", "sha256", "bcrypt", "scopes", "pipelines", "jobs", "expires");
+  private static final Set<String> HTTP_KEYS =
+      Set.of(
+          "max_concurrent_requests",
+          "max_connections",
+          "max_request_header_bytes",
+          "idle_timeout",
+          "min_request_data_rate",
+          "rate_limit",
+          "rate_limit_burst");
   private static final Set<String> LIMIT_KEYS =
       Set.of(
           "max_series_per_group",
@@ -62,7 +76,41 @@ public final class ConfigLoader {
       throw new ConfigException(
           List.of(new ConfigError(file.toString(), 0, 0, "", "file is not valid UTF-8")));
     }
-    return parse(file.toString(), text);
+    Config config = parse(file.toString(), text);
+    String tokensFile = config.auth().tokensFile();
+    if (tokensFile != null) {
+      Path tf = file.toAbsolutePath().getParent().resolve(tokensFile);
+      config = config.withAuth(config.auth().withTokens(loadTokensFile(tf, config.auth())));
+    }
+    return config;
+  }
+
+  /**
+   * Reads a {@code tokens_file}: a mapping with one key, {@code tokens}, a list as in the config.
+   */
+  private static List<TokenConfig> loadTokensFile(Path file, AuthConfig auth)
+      throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(
+              new ConfigError(
+                  file.toString(), 0, 0, "", "cannot read auth.tokens_file: " + e.getMessage())));
+    }
+    List<ConfigError> errors = new ArrayList<>();
+    YamlNode root = YamlNode.parse(file.toString(), text, errors);
+    List<TokenConfig> tokens = new ArrayList<>();
+    if (errors.isEmpty()) {
+      Set<String> names = new java.util.HashSet<>();
+      auth.tokens().forEach(t -> names.add(t.name()));
+      tokens = tokens(field(root.asMapping(TOKENS_FILE_KEYS), "tokens"), names);
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return tokens;
   }
 
   /** Parses configuration text; {@code source} names it in error messages. */
@@ -79,7 +127,9 @@ public final class ConfigLoader {
       LimitsConfig limits =
           top.containsKey("limits") ? limits(top.get("limits")) : LimitsConfig.defaults();
       PushConfig push = top.containsKey("push") ? push(top.get("push")) : PushConfig.defaults();
-      config = new Config(source, pipelines, limits, push);
+      AuthConfig auth = top.containsKey("auth") ? auth(top.get("auth")) : AuthConfig.defaults();
+      HttpConfig http = top.containsKey("http") ? http(top.get("http")) : HttpConfig.defaults();
+      config = new Config(source, pipelines, limits, push, auth, http);
     }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
@@ -113,6 +163,148 @@ public final class ConfigLoader {
                 .orElse((long) d.maxLabelValueLength())
                 .longValue(),
         field(f, "max_body_bytes").asInteger(1, 1L << 31).orElse(d.maxBodyBytes()));
+  }
+
+  private static AuthConfig auth(YamlNode node) {
+    Map<String, YamlNode> f = node.asMapping(AUTH_KEYS);
+    AuthConfig d = AuthConfig.defaults();
+    Set<String> anonymous = f.containsKey("anonymous") ? scopes(f.get("anonymous")) : d.anonymous();
+    Set<String> basic =
+        f.containsKey("basic_auth_scopes")
+            ? scopes(f.get("basic_auth_scopes"))
+            : d.basicAuthScopes();
+    List<TokenConfig> tokens = tokens(field(f, "tokens"), new java.util.HashSet<>());
+    String tokensFile = field(f, "tokens_file").asString().orElse(null);
+    return new AuthConfig(anonymous, basic, List.copyOf(tokens), tokensFile);
+  }
+
+  private static Set<String> scopes(YamlNode node) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (YamlNode item : node.asSequence()) {
+      item.asString()
+          .ifPresent(
+              s -> {
+                if (AuthConfig.SCOPES.contains(s)) {
+                  out.add(s);
+                } else {
+                  item.error("unknown scope '" + s + "' (allowed: admin, read, write)");
+                }
+              });
+    }
+    return Set.copyOf(out);
+  }
+
+  private static List<TokenConfig> tokens(YamlNode node, Set<String> names) {
+    List<TokenConfig> out = new ArrayList<>();
+    for (YamlNode item : node.asSequence()) {
+      Map<String, YamlNode> f = item.asMapping(TOKEN_KEYS);
+      String name = field(f, "name").asName().orElse(null);
+      if (name == null) {
+        if (!f.containsKey("name")) {
+          item.error("a token needs a name (used in the audit log and metrics)");
+        }
+        continue;
+      }
+      if (!names.add(name)) {
+        f.get("name").error("token name '" + name + "' is used twice");
+      }
+      byte[] sha256 = null;
+      String bcrypt = null;
+      if (f.containsKey("sha256") == f.containsKey("bcrypt")) {
+        item.error("a token needs exactly one of sha256 (hex of its SHA-256) or bcrypt");
+      } else if (f.containsKey("sha256")) {
+        YamlNode h = f.get("sha256");
+        String hex = h.asScalarText().orElse("");
+        if (!hex.matches("[0-9a-fA-F]{64}")) {
+          h.error("must be 64 hex digits (the SHA-256 of the token, e.g. from sha256sum)");
+        } else {
+          sha256 = java.util.HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT));
+        }
+      } else {
+        YamlNode h = f.get("bcrypt");
+        bcrypt = h.asString().orElse("");
+        if (!bcrypt.matches("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
+          h.error("must be a bcrypt hash like $2y$10$... (60 characters)");
+          bcrypt = null;
+        }
+      }
+      Set<String> scopes = f.containsKey("scopes") ? scopes(f.get("scopes")) : Set.of("write");
+      List<String> pipelines = globs(field(f, "pipelines"));
+      List<String> jobs = globs(field(f, "jobs"));
+      java.time.Instant expires = null;
+      if (f.containsKey("expires")) {
+        expires = instant(f.get("expires"));
+      }
+      if (sha256 != null || bcrypt != null) {
+        out.add(new TokenConfig(name, sha256, bcrypt, scopes, pipelines, jobs, expires));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> globs(YamlNode node) {
+    List<String> out = new ArrayList<>();
+    for (YamlNode item : node.asSequence()) {
+      item.asString()
+          .ifPresent(
+              g -> {
+                if (g.isEmpty()) {
+                  item.error("must not be empty (use \"*\" for every name)");
+                } else {
+                  out.add(g);
+                }
+              });
+    }
+    return List.copyOf(out);
+  }
+
+  private static java.time.Instant instant(YamlNode node) {
+    String text = node.asScalarText().orElse("");
+    try {
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      // try the shorter forms below
+    }
+    try {
+      return java.time.Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      // try a date
+    }
+    try {
+      return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      node.error("must be a date (2027-01-31) or an RFC 3339 time (2027-01-31T12:00:00Z)");
+      return null;
+    }
+  }
+
+  private static HttpConfig http(YamlNode node) {
+    Map<String, YamlNode> f = node.asMapping(HTTP_KEYS);
+    HttpConfig d = HttpConfig.defaults();
+    return new HttpConfig(
+        (int)
+            field(f, "max_concurrent_requests")
+                .asInteger(1, 100_000)
+                .orElse((long) d.maxConcurrentRequests())
+                .longValue(),
+        (int)
+            field(f, "max_connections")
+                .asInteger(1, 1_000_000)
+                .orElse((long) d.maxConnections())
+                .longValue(),
+        (int)
+            field(f, "max_request_header_bytes")
+                .asInteger(1024, 1 << 20)
+                .orElse((long) d.maxRequestHeaderBytes())
+                .longValue(),
+        field(f, "idle_timeout").asDuration().orElse(d.idleTimeout()),
+        field(f, "min_request_data_rate").asInteger(0, 1L << 40).orElse(d.minRequestDataRate()),
+        field(f, "rate_limit").asNumber(0, 1e9).orElse(d.rateLimit()),
+        (int)
+            field(f, "rate_limit_burst")
+                .asInteger(1, 1_000_000)
+                .orElse((long) d.rateLimitBurst())
+                .longValue());
   }
 
   private static PushConfig push(YamlNode node) {

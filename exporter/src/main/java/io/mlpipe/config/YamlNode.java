@@ -190,6 +190,18 @@ public final class YamlNode {
     return Optional.empty();
   }
 
+  /** The text of any scalar (string, number, timestamp...), e.g. for dates. */
+  public Optional<String> asScalarText() {
+    if (isNull()) {
+      return Optional.empty();
+    }
+    if (node instanceof ScalarNode scalar) {
+      return Optional.of(scalar.getValue());
+    }
+    error("must be a single value, got " + describe(node));
+    return Optional.empty();
+  }
+
   /** A non-empty string without control characters: usable as a Prometheus label value. */
   public Optional<String> asName() {
     Optional<String> s = asString();

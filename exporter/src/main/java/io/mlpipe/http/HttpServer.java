@@ -1,19 +1,28 @@
 package io.mlpipe.http;
 
+import io.mlpipe.config.AuthConfig;
+import io.mlpipe.config.HttpConfig;
+import io.mlpipe.security.AuditLog;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -28,11 +37,50 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class HttpServer implements AutoCloseable {
 
+  /**
+   * Who may do what, and how much: the web config (TLS, users, headers), the auth and http sections
+   * of the agent config (read on every request, so a reload applies), the audit log.
+   *
+   * @param startup the http section at start: connection settings are fixed for the process
+   */
+  public record Security(
+      WebConfigWatcher web,
+      Supplier<AuthConfig> auth,
+      Supplier<HttpConfig> limits,
+      HttpConfig startup,
+      AuditLog audit) {}
+
   private final Server server;
   private final ServerConnector connector;
+  private final TlsContextFactory tls;
 
+  /** Plain HTTP, no auth, default limits. */
   public HttpServer(ListenAddress address, List<Route> routes, PrometheusRegistry registry) {
-    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    this(
+        address,
+        routes,
+        registry,
+        new Security(
+            new WebConfigWatcher(null, WebConfig.none(), new PrometheusRegistry()),
+            AuthConfig::defaults,
+            HttpConfig::defaults,
+            HttpConfig.defaults(),
+            openAudit()));
+  }
+
+  private static AuditLog openAudit() {
+    try {
+      return AuditLog.open(AuditLog.Settings.off(), new PrometheusRegistry());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public HttpServer(
+      ListenAddress address, List<Route> routes, PrometheusRegistry registry, Security security) {
+    HttpConfig limits = security.startup();
+    QueuedThreadPool threads =
+        new QueuedThreadPool(Math.max(16, limits.maxConcurrentRequests() + 16), 4);
     threads.setName("http");
     server = new Server(threads);
     server.setStopAtShutdown(false); // the agent stops in order: HTTP first, then the store
@@ -40,10 +88,37 @@ public final class HttpServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
-    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+    http.setIdleTimeout(limits.idleTimeout().toMillis());
+    http.setMinRequestDataRate(limits.minRequestDataRate());
+    WebConfig.Tls tlsConfig = security.web().current().tls();
+    if (tlsConfig != null) {
+      tls = new TlsContextFactory(tlsConfig);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false); // certificates often name a host other than 127.0.0.1
+      http.addCustomizer(secure);
+      connector =
+          new ServerConnector(
+              server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+      security
+          .web()
+          .onChange(
+              next -> {
+                try {
+                  tls.apply(next.tls());
+                } catch (Exception e) {
+                  throw new IllegalStateException("cannot reload TLS: " + e.getMessage(), e);
+                }
+              });
+    } else {
+      tls = null;
+      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    }
     connector.setHost(address.host());
     connector.setPort(address.port());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
 
     Counter requests =
         Counter.builder()
@@ -63,6 +138,19 @@ public final class HttpServer implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler("/");
     context.setErrorHandler(new PlainTextErrorHandler());
+    Map<String, Route> byHandler = new HashMap<>();
+    routes.forEach(r -> byHandler.put(r.handler(), r));
+    FilterHolder guard =
+        new FilterHolder(
+            new SecurityFilter(
+                byHandler,
+                security.web()::current,
+                security.auth(),
+                security.limits(),
+                security.audit(),
+                registry));
+    guard.setName("security");
+    context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
     for (Route route : routes) {
       context.addServlet(new ServletHolder(route.handler(), route.servlet()), route.pathSpec());
       // Mapped by servlet name, not path: a "/" path mapping would also match every other route.
@@ -80,6 +168,11 @@ public final class HttpServer implements AutoCloseable {
 
   public void start() throws Exception {
     server.start();
+  }
+
+  /** Whether the connector speaks TLS. */
+  public boolean isTls() {
+    return tls != null;
   }
 
   /** The port actually bound (useful with port 0). */

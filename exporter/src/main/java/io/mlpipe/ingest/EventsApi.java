@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.pipeline.Event;
 import io.mlpipe.pipeline.PipelineModel;
+import io.mlpipe.security.RequestAuth;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Limits;
 import io.mlpipe.store.WriteRejectedException;
@@ -59,6 +60,35 @@ public final class EventsApi extends HttpServlet {
     EventsParser.Result parsed = EventsParser.parse(body, ndjson, now / 1000.0);
     if (!parsed.ok()) {
       errors(resp, 400, parsed.problems());
+      return;
+    }
+    RequestAuth auth = RequestAuth.of(req.getAttribute(RequestAuth.ATTRIBUTE));
+    auth.count(parsed.events().size());
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    List<EventsParser.Problem> forbidden = new ArrayList<>();
+    for (int i = 0; i < parsed.events().size(); i++) {
+      String pipeline = parsed.events().get(i).pipeline();
+      names.add(pipeline);
+      if (!auth.mayWritePipeline(pipeline)) {
+        forbidden.add(
+            new EventsParser.Problem(
+                i,
+                "pipeline",
+                auth.identity().name()
+                    + " may not write pipeline '"
+                    + pipeline
+                    + "' (auth.tokens[].pipelines)"));
+      }
+    }
+    auth.pipelines(names);
+    if (!forbidden.isEmpty()) {
+      auth.forbid(
+          "pipelines "
+              + forbidden.stream()
+                  .map(p -> parsed.events().get(p.index()).pipeline())
+                  .distinct()
+                  .toList());
+      errors(resp, 403, forbidden);
       return;
     }
     PipelinesConfig cfg = pipelines.get();

@@ -1,5 +1,6 @@
 package io.mlpipe.ingest;
 
+import io.mlpipe.security.RequestAuth;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Family;
 import io.mlpipe.store.GroupKey;
@@ -57,6 +58,9 @@ public final class PushApi extends HttpServlet {
         return;
       }
       GroupKey key = key(req);
+      if (!authorized(req, resp, key)) {
+        return;
+      }
       s.write(List.of(new Mutation.Delete(key)));
       resp.setStatus(202);
     } catch (BadRequestException e) {
@@ -79,6 +83,32 @@ public final class PushApi extends HttpServlet {
     }
   }
 
+  /**
+   * Whether the caller may write this group (its job, and its pipeline label if any); answers 403
+   * when not. Notes the group for the audit log either way.
+   */
+  private static boolean authorized(HttpServletRequest req, HttpServletResponse resp, GroupKey key)
+      throws IOException {
+    RequestAuth auth = RequestAuth.of(req.getAttribute(RequestAuth.ATTRIBUTE));
+    auth.group(key.labels().toString());
+    if (key.labels().get("pipeline") != null) {
+      auth.pipelines(List.of(key.labels().get("pipeline")));
+    }
+    if (auth.mayWriteGroup(key.labels().toMap())) {
+      return true;
+    }
+    auth.forbid("group " + key.labels());
+    Responses.error(
+        resp,
+        403,
+        "403 forbidden: "
+            + auth.identity().name()
+            + " may not write the group "
+            + key.labels()
+            + " (auth.tokens[].jobs / pipelines)");
+    return false;
+  }
+
   private static GroupKey key(HttpServletRequest req) throws BadRequestException {
     String path = req.getPathInfo(); // after /metrics, e.g. /job/train/instance/a
     Map<String, String> labels =
@@ -98,6 +128,9 @@ public final class PushApi extends HttpServlet {
     long now = System.currentTimeMillis();
     try {
       key = key(req);
+      if (!authorized(req, resp, key)) {
+        return;
+      }
       byte[] body = Bodies.read(req, limits.maxBodyBytes());
       String type = req.getContentType();
       boolean protobuf = type != null && type.contains("application/vnd.google.protobuf");
@@ -120,6 +153,8 @@ public final class PushApi extends HttpServlet {
           }
         }
         families = PushConverter.convert(parsed, key.labels(), limits);
+        RequestAuth.of(req.getAttribute(RequestAuth.ATTRIBUTE))
+            .count(families.stream().mapToInt(Family::seriesCount).sum());
       } catch (BadRequestException invalid) {
         if (invalid.status() != 413) {
           // As Pushgateway: an inconsistent push is recorded as the group's failure time.

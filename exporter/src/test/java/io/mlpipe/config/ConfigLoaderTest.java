@@ -115,7 +115,7 @@ class ConfigLoaderTest {
       assertThat(e.line()).isEqualTo(2);
       assertThat(e.column()).isEqualTo(1);
       assertThat(e.message())
-          .isEqualTo("unknown key 'storage_path' (allowed: limits, pipelines, push)");
+          .isEqualTo("unknown key 'storage_path' (allowed: auth, http, limits, pipelines, push)");
     }
 
     @Test

@@ -1,0 +1,136 @@
+package io.mlpipe.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlpipe.testing.AgentProcess;
+import io.mlpipe.testing.Http;
+import io.mlpipe.testing.Wait;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Storage that fills up: the agent's store on a 2 MiB tmpfs that a test file then fills. Writes
+ * must get 503 (never a 2xx for something not on disk) while reads go on, with a log line and
+ * {@code mlpipe_exporter_storage_writable 0}; once space returns, writes are accepted again.
+ * Mounting a tmpfs needs root, as CI runs; elsewhere the test is skipped with a reason.
+ */
+class DiskFullTest {
+
+  @TempDir Path dir;
+  private Path mount;
+  private boolean mounted;
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mounted) {
+      new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  private static String body(int series) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < series; i++) {
+      b.append("payload{i=\"")
+          .append(i)
+          .append("\",pad=\"")
+          .append("x".repeat(100))
+          .append("\"} 1\n");
+    }
+    return b.toString();
+  }
+
+  private static String events(int n) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "" : ",")
+          .append("{\"type\":\"records\",\"pipeline\":\"disk\",\"stage\":\"stage-")
+          .append(i)
+          .append("\",\"processed\":1}");
+    }
+    return b.append("]").toString();
+  }
+
+  private static int push(AgentProcess agent, String job, String body) {
+    return Http.send(
+            "PUT",
+            agent.url() + "/metrics/job/" + job,
+            Map.of(),
+            body.getBytes(StandardCharsets.UTF_8))
+        .status();
+  }
+
+  @Test
+  void fullDiskAnswers503KeepsReadsAndRecovers() throws Exception {
+    mount = dir.resolve("tmpfs");
+    Files.createDirectories(mount);
+    int rc =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString())
+            .redirectErrorStream(true)
+            .start()
+            .waitFor();
+    // scripts/test.sh runs as root in CI; a run that cannot mount must fail, not skip.
+    assertThat(rc).as("mount -t tmpfs (needs root, as CI and scripts/test.sh run)").isZero();
+    mounted = true;
+
+    try (AgentProcess agent =
+        AgentProcess.start(
+            dir.resolve("agent"),
+            "--storage.path=" + mount.resolve("data"),
+            "--storage.fsync=always")) {
+      assertThat(push(agent, "before", body(5))).isEqualTo(200);
+
+      Path filler = mount.resolve("filler");
+      try (OutputStream out = Files.newOutputStream(filler)) {
+        byte[] block = new byte[4096];
+        while (true) {
+          out.write(block);
+        }
+      } catch (IOException full) {
+        // the disk is full now
+      }
+      int status = 0;
+      int job = 0;
+      for (; job < 50 && status != 503; job++) {
+        status = push(agent, "during-" + job, body(50));
+        assertThat(status).isIn(200, 503);
+      }
+      assertThat(status).as("a write to a full disk is refused").isEqualTo(503);
+      String refusedJob = "during-" + (job - 1);
+      Http.Response again =
+          Http.send(
+              "POST",
+              agent.url() + "/api/v1/events",
+              Map.of("Content-Type", "application/json"),
+              events(60).getBytes(StandardCharsets.UTF_8));
+      assertThat(again.status()).isEqualTo(503);
+      assertThat(again.header("Retry-After")).isNotNull();
+
+      Http.Response metrics = Http.get(agent.url() + "/metrics");
+      assertThat(metrics.status()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("mlpipe_exporter_storage_writable 0")
+          .contains("payload{i=\"0\",instance=\"\",job=\"before\"")
+          .doesNotContain("job=\"" + refusedJob + "\"");
+      assertThat(Http.get(agent.url() + "/api/v1/metrics").status()).isEqualTo(200);
+      assertThat(agent.process().log()).contains("refuses writes");
+
+      Files.delete(filler);
+      Wait.until(
+          "writes accepted again",
+          Duration.ofSeconds(20),
+          () -> push(agent, "after", body(5)) == 200);
+      assertThat(Http.get(agent.url() + "/metrics").body())
+          .contains("mlpipe_exporter_storage_writable 1")
+          .contains("job=\"after\"");
+      assertThat(agent.process().log()).contains("accepts writes again");
+    }
+  }
+}
