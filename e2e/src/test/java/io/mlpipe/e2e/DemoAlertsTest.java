@@ -73,6 +73,54 @@ class DemoAlertsTest {
   }
 
   @Test
+  void moreFaultsReachTheWebhook() throws Exception {
+    Map<String, Double> firstSeen = new ConcurrentHashMap<>();
+    HttpServer hook = webhook(firstSeen);
+    try (SimpleServer am = SimpleServer.alertmanager(dir.resolve("am"), amConfig(hook));
+        DemoRig rig =
+            DemoRig.start(
+                dir.resolve("demo"),
+                3600,
+                "stage-stalled@fraud/train",
+                "sla-breach@recsys/features",
+                "gpu-idle@recsys/train",
+                "missing-values@churn/ingest",
+                "corrupt-records@churn/ingest",
+                "model-regression@churn/evaluate");
+        PrometheusServer prom = prometheus(rig, am)) {
+      double t0 = System.currentTimeMillis() / 1000.0;
+      List<String> expected =
+          List.of(
+              "MlpipeStageStalled/fraud",
+              "MlpipeStageSlaBreached/recsys",
+              "GpuIdleDuringTraining/recsys",
+              "MlpipeDataMissingValuesHigh/churn",
+              "MlpipeDataCorruptRecordsHigh/churn",
+              "MlpipeModelRegressed/churn");
+      Wait.until(
+          "alerts " + expected + " at the webhook",
+          Duration.ofSeconds(90),
+          () ->
+              expected.stream()
+                  .allMatch(e -> firstSeen.keySet().stream().anyMatch(k -> k.startsWith(e))),
+          () -> "webhook: " + firstSeen.keySet() + "; ALERTS " + prom.query("ALERTS"));
+      for (String e : expected) {
+        firstSeen.entrySet().stream()
+            .filter(k -> k.getKey().startsWith(e))
+            .findFirst()
+            .ifPresent(
+                k ->
+                    System.out.printf(
+                        "%s fired %.1f s after Prometheus started (demo already running, for: cut"
+                            + " to 2 s)%n",
+                        k.getKey(), k.getValue() - t0));
+      }
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  @Test
   void healthyDemoFiresNoPipelineAlert() throws Exception {
     Map<String, Double> firstSeen = new ConcurrentHashMap<>();
     HttpServer hook = webhook(firstSeen);
