@@ -78,48 +78,6 @@ public record AgentOptions(
         security);
   }
 
-  public AgentOptions withCollectorChoices(Map<String, Boolean> choices) {
-    return new AgentOptions(
-        listenAddress,
-        config,
-        catalog,
-        choices,
-        collectorContext,
-        storagePath,
-        fsync,
-        enableAdminApi,
-        flags,
-        security);
-  }
-
-  public AgentOptions withCatalog(CollectorCatalog catalog) {
-    return new AgentOptions(
-        listenAddress,
-        config,
-        catalog,
-        collectorChoices,
-        collectorContext,
-        storagePath,
-        fsync,
-        enableAdminApi,
-        flags,
-        security);
-  }
-
-  public AgentOptions withFsync(FsyncMode fsync) {
-    return new AgentOptions(
-        listenAddress,
-        config,
-        catalog,
-        collectorChoices,
-        collectorContext,
-        storagePath,
-        fsync,
-        enableAdminApi,
-        flags,
-        security);
-  }
-
   public AgentOptions withSecurity(SecurityOptions security) {
     return new AgentOptions(
         listenAddress,
