@@ -13,20 +13,14 @@ import io.mlpipe.testing.Wait;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The shipped rules in a real Prometheus, scraping a real agent and a closed port, deliver
@@ -116,26 +110,14 @@ class AlertDeliveryTest {
   }
 
   /** agent.yml with MlpipeAgentDown's for: cut to 2s; the shipped file stays as it is. */
-  @SuppressWarnings("unchecked")
   private Path shortFor(Path file) throws IOException {
-    Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
-    Map<String, Object> doc = yaml.load(Files.readString(file, StandardCharsets.UTF_8));
-    int changed = 0;
-    for (Object group : (List<Object>) doc.get("groups")) {
-      for (Object rule : (List<Object>) ((Map<String, Object>) group).get("rules")) {
-        Map<String, Object> r = (Map<String, Object>) rule;
-        if ("MlpipeAgentDown".equals(r.get("alert"))) {
-          r.put("for", "2s");
-          changed++;
-        }
-      }
-    }
-    assertThat(changed).isEqualTo(1);
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    Path copy = dir.resolve("agent-short-for.yml");
-    Files.writeString(copy, new Yaml(options).dump(doc));
-    return copy;
+    ShortFor.Copy copy =
+        ShortFor.copy(
+            file,
+            dir.resolve("agent-short-for.yml"),
+            r -> "MlpipeAgentDown".equals(r.get("alert")));
+    assertThat(copy.changed()).isEqualTo(1);
+    return copy.file();
   }
 
   private Path alertmanagerConfig(int webhookPort) throws IOException {

@@ -11,7 +11,6 @@ import io.mlpipe.testing.Wait;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Issue 8: the shipped rules (copied with every {@code for:} cut to 2 s) in a real Prometheus
@@ -178,25 +173,10 @@ class DemoAlertsTest {
   }
 
   /** A copy of a rules file with every for: cut to 2 s; the shipped file stays as it is. */
-  @SuppressWarnings("unchecked")
   private Path shortFor(Path file) throws IOException {
-    Map<String, Object> doc =
-        new Yaml(new SafeConstructor(new LoaderOptions()))
-            .load(Files.readString(file, StandardCharsets.UTF_8));
-    for (Object group : (List<Object>) doc.get("groups")) {
-      for (Object rule : (List<Object>) ((Map<String, Object>) group).get("rules")) {
-        Map<String, Object> r = (Map<String, Object>) rule;
-        if (r.containsKey("for") && !"0m".equals(r.get("for"))) {
-          r.put("for", "2s");
-        }
-      }
-    }
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     Path copy = dir.resolve("rules-short-for").resolve(file.getFileName());
-    Files.createDirectories(copy.getParent());
-    Files.writeString(copy, new Yaml(options).dump(doc));
-    return copy;
+    return ShortFor.copy(file, copy, r -> r.containsKey("for") && !"0m".equals(r.get("for")))
+        .file();
   }
 
   private Path amConfig(HttpServer hook) throws IOException {
