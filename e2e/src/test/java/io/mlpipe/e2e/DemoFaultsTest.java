@@ -3,19 +3,12 @@ package io.mlpipe.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import io.mlpipe.demo.Demo;
-import io.mlpipe.demo.Fault;
 import io.mlpipe.testing.Wait;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -234,36 +227,27 @@ class DemoFaultsTest {
   }
 
   @Test
-  void authFailuresSendPushesWithAWrongBearerToken() throws Exception {
-    // The client side, against a stub: until the agent has push tokens it accepts these pushes.
-    List<String> auth = new CopyOnWriteArrayList<>();
-    HttpServer stub =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    stub.createContext(
-        "/",
-        ex -> {
-          if (ex.getRequestURI().getPath().equals("/metrics/job/mlpipe-demo-auth")) {
-            auth.add(ex.getRequestHeaders().getFirst("Authorization"));
-          }
-          ex.getRequestBody().readAllBytes();
-          ex.sendResponseHeaders(ex.getRequestURI().getPath().contains("auth") ? 401 : 202, -1);
-          ex.close();
-        });
-    stub.start();
-    try (Demo demo =
-        Demo.start(
-            new Demo.Options(
-                URI.create("http://127.0.0.1:" + stub.getAddress().getPort()),
-                SPEED,
-                1,
-                List.of(Fault.parse("auth-failures")),
-                "right-token",
-                line -> {}))) {
-      Wait.until("4 pushes with a wrong token", Duration.ofSeconds(10), () -> auth.size() >= 4);
-    } finally {
-      stub.stop(0);
+  void authFailuresAreRefusedWhileTheDemosOwnTokenWrites() throws Exception {
+    try (DemoRig rig = DemoRig.startWithPushToken(dir, SPEED, "auth-failures")) {
+      Wait.until(
+          "10 refused pushes counted as bad_token",
+          Duration.ofSeconds(15),
+          () ->
+              rig.sample("mlpipe_exporter_auth_failures_total", Map.of("reason", "bad_token"))
+                      .orElse(0)
+                  >= 10);
+      Wait.until(
+          "a fraud run written with the demo's token",
+          Duration.ofSeconds(30),
+          () -> rig.stage("fraud", "ingest").path("runs").path("success").asDouble() >= 1);
+      assertThat(rig.demo.requestsFailed()).as("demo log: %s", rig.log).isZero();
+      for (String reason : List.of("forbidden", "missing")) {
+        assertThat(rig.sample("mlpipe_exporter_auth_failures_total", Map.of("reason", reason)))
+            .hasValue(0);
+      }
+      // The refused pushes stored nothing.
+      assertThat(rig.metrics()).doesNotContain("demo_auth_probe");
     }
-    assertThat(auth).allMatch(a -> a.equals("Bearer mlpipe-demo-wrong-token"));
   }
 
   @Test

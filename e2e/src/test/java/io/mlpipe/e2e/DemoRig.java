@@ -10,12 +10,18 @@ import io.mlpipe.testing.Http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A packaged agent started with the config {@code mlpipe demo} writes, and the demo workload
@@ -27,17 +33,50 @@ final class DemoRig implements AutoCloseable {
 
   final AgentProcess agent;
   final Demo demo;
-  final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<Fault> faults;
 
-  private DemoRig(AgentProcess agent, Demo demo) {
+  /** What the demo logged (faults, refused requests), as it goes. */
+  final List<String> log;
+
+  private DemoRig(AgentProcess agent, Demo demo, List<Fault> faults, List<String> log) {
     this.agent = agent;
+    this.log = log;
     this.demo = demo;
+    this.faults = faults;
   }
 
   static DemoRig start(Path dir, double speed, String... faults) throws IOException {
+    return start(dir, speed, null, faults);
+  }
+
+  /**
+   * As {@link #start}, with an agent whose config requires a bearer token for writes (anonymous
+   * clients may only read), and a demo that presents it.
+   */
+  static DemoRig startWithPushToken(Path dir, double speed, String... faults) throws IOException {
+    return start(dir, speed, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)), faults);
+  }
+
+  private static DemoRig start(Path dir, double speed, String token, String... faults)
+      throws IOException {
     Path config = dir.resolve("mlpipe-demo.yml");
     Files.createDirectories(dir);
-    Files.writeString(config, Workload.configYaml(speed));
+    String yaml = Workload.configYaml(speed);
+    if (token != null) {
+      yaml +=
+          """
+          auth:
+            anonymous: [read]
+            tokens:
+              - name: demo
+                sha256: %s
+                scopes: [read, write]
+                pipelines: ["*"]
+                jobs: ["*"]
+          """
+              .formatted(sha256Hex(token));
+    }
+    Files.writeString(config, yaml);
     AgentProcess agent =
         AgentProcess.start(
             dir.resolve("agent"),
@@ -50,12 +89,20 @@ final class DemoRig implements AutoCloseable {
     for (String f : faults) {
       parsed.add(Fault.parse(f));
     }
-    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> log = new CopyOnWriteArrayList<>();
     Demo demo =
-        Demo.start(new Demo.Options(URI.create(agent.url()), speed, 42, parsed, null, log::add));
-    DemoRig rig = new DemoRig(agent, demo);
-    rig.log.addAll(log);
-    return rig;
+        Demo.start(new Demo.Options(URI.create(agent.url()), speed, 42, parsed, token, log::add));
+    return new DemoRig(agent, demo, List.copyOf(parsed), log);
+  }
+
+  private static String sha256Hex(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code /api/v1/pipelines/NAME}'s data. */

@@ -5,6 +5,7 @@ import io.mlpipe.demo.Workload.PipelineSpec;
 import io.mlpipe.demo.Workload.StageSpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,7 @@ public final class Demo implements AutoCloseable {
   private final Options options;
   private final AgentClient client;
   private final long startNanos = System.nanoTime();
+  private final long startMillis = System.currentTimeMillis();
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, AtomicInteger> trainingOn = new ConcurrentHashMap<>();
   private volatile boolean stopped;
@@ -112,6 +114,11 @@ public final class Demo implements AutoCloseable {
 
   public long requestsFailed() {
     return client.failed();
+  }
+
+  /** When {@code f} strikes, by the wall clock: the demo's start plus the fault's after. */
+  public Instant strikesAt(Fault f) {
+    return Instant.ofEpochMilli(startMillis).plus(f.after());
   }
 
   private double elapsedSeconds() {
@@ -560,10 +567,13 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  /** auth-failures: pushes with a wrong bearer token, 2 per second. */
+  /**
+   * auth-failures: pushes with a wrong bearer token, 10 per second, so that the 5-minute rate the
+   * rule watches passes its 0.5/s within about 15 s, as a credential-guessing client would.
+   */
   private void authLoop() {
     boolean reported = false;
-    while (sleep(0.5)) {
+    while (sleep(0.1)) {
       if (!active(FaultKind.AUTH_FAILURES, null, null)) {
         continue;
       }

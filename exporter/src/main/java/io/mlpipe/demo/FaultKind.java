@@ -84,7 +84,7 @@ public enum FaultKind {
       null,
       "MlpipeAuthFailuresBurst (needs an agent with push tokens, --web.config.file; without them"
           + " the agent accepts the pushes and nothing fires)",
-      "2 pushes per second with a wrong bearer token",
+      "10 pushes per second with a wrong bearer token",
       List.of("bad-auth"));
 
   private final String id;
