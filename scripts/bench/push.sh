@@ -2,7 +2,8 @@
 # Pushes/s of the push API: the agent with --storage.fsync=always, then =batch, then the real
 # Pushgateway, one after another on free ports of this machine. wrk (-t2 -c4: 4 concurrent clients)
 # PUTs a 20-series text body to 100 rotating groups (push.lua) for DURATION after a WARMUP that is
-# not counted. Prints one table row per server: PUT/s, p50, p99, RSS after.
+# not counted. Prints one table row per server: PUT/s, p50, p99, RSS after. The agent starts as
+# users start it, through bin/mlpipe (its JVM options; JAVA_OPTS overrides them).
 #
 #   scripts/bench/push.sh            # DURATION=15s WARMUP=5s by default
 set -euo pipefail
@@ -73,7 +74,7 @@ printf '| %-28s | %7s | %8s | %8s | %8s |\n' "---" "---" "---" "---" "---"
 for mode in always batch; do
   port=$(free_port)
   mkdir -p "$WORK/$mode"
-  java -jar "$JAR" serve --web.listen-address="127.0.0.1:$port" --storage.path="$WORK/$mode/data" \
+  MLPIPE_JAR="$JAR" bin/mlpipe serve --web.listen-address="127.0.0.1:$port" --storage.path="$WORK/$mode/data" \
     --storage.fsync="$mode" --log.level=warn >"$WORK/$mode/log" 2>&1 &
   PID=$!
   wait_ready "$port"
