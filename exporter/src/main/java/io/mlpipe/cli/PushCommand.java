@@ -1,5 +1,6 @@
 package io.mlpipe.cli;
 
+import io.mlpipe.client.AgentClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
