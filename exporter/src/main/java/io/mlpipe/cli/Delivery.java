@@ -130,33 +130,22 @@ final class Delivery {
   }
 
   private void spoolIt(byte[] body, String reason) {
+    String what;
     try {
       spool.append(body);
-      if (!warned) {
-        warned = true;
-        err.println(
-            "mlpipe: warning: agent "
-                + client.url()
-                + " unreachable ("
-                + reason
-                + "); events spooled in "
-                + spool.dir()
-                + " for the next mlpipe run, push or flush");
-      }
+      what = "; events spooled in " + spool.dir() + " for the next mlpipe run, push or flush";
     } catch (IOException e) {
-      if (!warned) {
-        warned = true;
-        err.println(
-            "mlpipe: warning: agent "
-                + client.url()
-                + " unreachable ("
-                + reason
-                + ") and the spool "
-                + spool.dir()
-                + " is not writable ("
-                + e.getMessage()
-                + "): events lost");
-      }
+      what =
+          " and the spool "
+              + spool.dir()
+              + " is not writable ("
+              + e.getMessage()
+              + "): events lost";
+    }
+    if (!warned) {
+      warned = true;
+      err.println(
+          "mlpipe: warning: agent " + client.url() + " unreachable (" + reason + ")" + what);
     }
     err.flush();
   }
