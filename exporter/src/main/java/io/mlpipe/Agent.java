@@ -2,10 +2,8 @@ package io.mlpipe;
 
 import io.mlpipe.collector.CollectorRunner;
 import io.mlpipe.collector.CollectorSpec;
-import io.mlpipe.config.Config;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
-import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelineConfig;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.http.HttpServer;
@@ -20,7 +18,6 @@ import io.mlpipe.pipeline.ConfigMetrics;
 import io.mlpipe.pipeline.PipelineStatus;
 import io.mlpipe.security.AuditLog;
 import io.mlpipe.store.DurableStore;
-import io.mlpipe.store.Limits;
 import io.mlpipe.store.StoreCollector;
 import io.mlpipe.web.LandingPage;
 import io.mlpipe.web.PipelinesPage;
@@ -134,7 +131,7 @@ public final class Agent implements AutoCloseable {
       agent.store =
           DurableStore.open(
               new DurableStore.Options(
-                  options.storagePath(), options.fsync(), () -> limits(options.config().get())),
+                  options.storagePath(), options.fsync(), () -> options.config().get().limits()),
               agent.self);
     } catch (Exception e) {
       agent.close();
@@ -167,7 +164,7 @@ public final class Agent implements AutoCloseable {
             new EventsApi(
                 this::store,
                 () -> options.config().get().pipelines(),
-                () -> limits(options.config().get())),
+                () -> options.config().get().limits()),
             Set.of("POST"),
             "/api/v1/events"));
     PipelinesApi pipelinesApi =
@@ -234,20 +231,9 @@ public final class Agent implements AutoCloseable {
 
   private PushApi.Settings pushSettings() {
     return new PushApi.Settings(
-        () -> limits(options.config().get()),
+        () -> options.config().get().limits(),
         job -> options.config().get().push().ttlFor(job),
         agentCollector::isOwnName);
-  }
-
-  static Limits limits(Config config) {
-    LimitsConfig l = config.limits();
-    return new Limits(
-        l.maxSeriesPerGroup(),
-        l.maxSeriesTotal(),
-        l.maxLabelsPerSeries(),
-        l.maxLabelNameLength(),
-        l.maxLabelValueLength(),
-        l.maxBodyBytes());
   }
 
   public ConfigHolder config() {

@@ -49,13 +49,7 @@ class MlpipeRunTest {
   }
 
   private static Double value(String url, String series) {
-    return Http.get(url + "/metrics")
-        .body()
-        .lines()
-        .filter(l -> l.startsWith(series + " "))
-        .map(l -> Double.parseDouble(l.substring(series.length() + 1)))
-        .findFirst()
-        .orElse(null);
+    return Http.sampleValue(url, series);
   }
 
   private static String stage(String stage) {

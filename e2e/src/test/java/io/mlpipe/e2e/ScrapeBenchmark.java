@@ -1,5 +1,6 @@
 package io.mlpipe.e2e;
 
+import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.testing.AgentProcess;
 import io.mlpipe.testing.Http;
 import io.mlpipe.testing.SimpleServer;
@@ -16,31 +17,13 @@ import java.util.List;
  */
 public final class ScrapeBenchmark {
 
-  static final String[] COLLECTORS = {
-    "cpu",
-    "diskstats",
-    "filefd",
-    "filesystem",
-    "hwmon",
-    "loadavg",
-    "meminfo",
-    "netclass",
-    "netdev",
-    "os",
-    "pressure",
-    "stat",
-    "time",
-    "uname",
-    "vmstat"
-  };
-
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     Path dir = Files.createTempDirectory("mlpipe-bench");
     List<String> neArgs =
         new ArrayList<>(List.of(SideBySideWithNodeExporterTest.NODE_EXPORTER_ARGS));
     neArgs.add("--collector.disable-defaults");
-    for (String c : COLLECTORS) {
+    for (String c : CollectorCatalog.hostCollectorNames()) {
       neArgs.add("--collector." + c);
     }
     try (SimpleServer ne =

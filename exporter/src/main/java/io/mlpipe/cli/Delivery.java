@@ -1,5 +1,6 @@
 package io.mlpipe.cli;
 
+import io.mlpipe.client.AgentClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileLock;
@@ -38,75 +39,6 @@ final class Delivery {
   }
 
   /**
-   * One JSON object per line. Written by hand (flat maps of strings, numbers and maps) rather than
-   * with Jackson, whose start-up would add to every wrapped command; NaN stays a bare NaN token, as
-   * the events API reads it (a training loss can be NaN).
-   */
-  static byte[] ndjson(List<Map<String, Object>> events) {
-    StringBuilder b = new StringBuilder();
-    for (Map<String, Object> e : events) {
-      json(b, e);
-      b.append('\n');
-    }
-    return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void json(StringBuilder b, Object v) {
-    if (v instanceof Map<?, ?> m) {
-      b.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> x : m.entrySet()) {
-        if (!first) {
-          b.append(',');
-        }
-        first = false;
-        string(b, String.valueOf(x.getKey()));
-        b.append(':');
-        json(b, x.getValue());
-      }
-      b.append('}');
-    } else if (v instanceof Double d) {
-      if (d.isNaN()) {
-        b.append("NaN");
-      } else if (d.isInfinite()) {
-        b.append(d > 0 ? "Infinity" : "-Infinity");
-      } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-        b.append((long) (double) d);
-      } else {
-        b.append(d);
-      }
-    } else if (v instanceof Number || v instanceof Boolean) {
-      b.append(v);
-    } else if (v == null) {
-      b.append("null");
-    } else {
-      string(b, v.toString());
-    }
-  }
-
-  private static void string(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
-  }
-
-  /**
    * Sends {@code events} after whatever is spooled. ACCEPTED: the agent has them; REFUSED: the
    * agent said why not (see {@link AgentClient.Reply#errors()}); UNREACHABLE: they were spooled.
    */
@@ -119,7 +51,7 @@ final class Delivery {
    * late means nothing) events the agent cannot take now are dropped instead of spooled.
    */
   synchronized AgentClient.Reply deliver(List<Map<String, Object>> events, boolean spoolable) {
-    byte[] body = ndjson(events);
+    byte[] body = AgentClient.ndjson(events);
     if (!spool.pending().isEmpty()) {
       Flushed f = flush();
       if (!f.complete()) {
@@ -198,33 +130,22 @@ final class Delivery {
   }
 
   private void spoolIt(byte[] body, String reason) {
+    String what;
     try {
       spool.append(body);
-      if (!warned) {
-        warned = true;
-        err.println(
-            "mlpipe: warning: agent "
-                + client.url()
-                + " unreachable ("
-                + reason
-                + "); events spooled in "
-                + spool.dir()
-                + " for the next mlpipe run, push or flush");
-      }
+      what = "; events spooled in " + spool.dir() + " for the next mlpipe run, push or flush";
     } catch (IOException e) {
-      if (!warned) {
-        warned = true;
-        err.println(
-            "mlpipe: warning: agent "
-                + client.url()
-                + " unreachable ("
-                + reason
-                + ") and the spool "
-                + spool.dir()
-                + " is not writable ("
-                + e.getMessage()
-                + "): events lost");
-      }
+      what =
+          " and the spool "
+              + spool.dir()
+              + " is not writable ("
+              + e.getMessage()
+              + "): events lost";
+    }
+    if (!warned) {
+      warned = true;
+      err.println(
+          "mlpipe: warning: agent " + client.url() + " unreachable (" + reason + ")" + what);
     }
     err.flush();
   }

@@ -1,5 +1,7 @@
 package io.mlpipe.cli;
 
+import io.mlpipe.client.AgentClient;
+import io.mlpipe.pipeline.Event.Type;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -10,10 +12,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -24,6 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "push",
+    modelTransformer = PushCommand.EventFlags.class,
     versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {
@@ -31,19 +37,6 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 accepted or spooled, 1 refused by the agent, 2 usage error."
     })
 final class PushCommand implements Callable<Integer> {
-
-  /** The event types, as the events API names them. */
-  enum Type {
-    stage_started,
-    stage_finished,
-    heartbeat,
-    records,
-    data_quality,
-    drift,
-    training,
-    model_metric,
-    metric
-  }
 
   @Spec CommandSpec spec;
 
@@ -88,116 +81,143 @@ final class PushCommand implements Callable<Integer> {
       description = "Event id: a retry with the same id counts once (default: generated).")
   String id;
 
-  // stage_finished
-  @Option(names = "--status", paramLabel = "STATUS", description = "success, failure, cancelled.")
-  String status;
-
-  @Option(names = "--duration", paramLabel = "SECONDS", description = "Run duration.")
-  Double duration;
-
-  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code.")
-  Integer exitCode;
-
-  @Option(names = "--error", paramLabel = "TEXT", description = "Error message.")
-  String error;
-
-  @Option(names = "--cpu-seconds", paramLabel = "SECONDS", description = "CPU time used.")
-  Double cpuSeconds;
-
-  @Option(names = "--memory-peak-bytes", paramLabel = "BYTES", description = "Peak memory.")
-  Double memoryPeakBytes;
-
-  // heartbeat
-  @Option(names = "--progress", paramLabel = "RATIO", description = "Progress, 0..1.")
-  Double progress;
-
-  // records
-  @Option(names = "--processed", paramLabel = "N", description = "Records processed.")
-  Double processed;
-
-  @Option(names = "--invalid", paramLabel = "N", description = "Records invalid.")
-  Double invalid;
-
-  @Option(names = "--corrupt", paramLabel = "N", description = "Records corrupt.")
-  Double corrupt;
-
-  @Option(names = "--dropped", paramLabel = "N", description = "Records dropped.")
-  Double dropped;
-
-  // data_quality
-  @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset.")
-  String dataset;
-
-  @Option(
-      names = "--missing-values-ratio",
-      paramLabel = "RATIO",
-      description = "Missing values, 0..1.")
-  Double missingValuesRatio;
-
-  @Option(
-      names = "--schema-violation",
-      paramLabel = "CHECK=N",
-      description = "Violations of a schema check (repeatable).")
-  Map<String, Double> schemaViolations;
-
-  @Option(
-      names = "--newest-record-time",
-      paramLabel = "TIME",
-      description = "Time of the newest record: Unix seconds or RFC 3339.")
-  String newestRecordTime;
-
-  // drift
-  @Option(names = "--feature", paramLabel = "NAME", description = "Feature.")
-  String feature;
-
-  @Option(names = "--score", paramLabel = "X", description = "Drift score.")
-  Double score;
-
-  // training and model_metric
-  @Option(names = "--model", paramLabel = "NAME", description = "Model.")
-  String model;
-
-  @Option(names = "--epoch", paramLabel = "N", description = "Training epoch.")
-  Double epoch;
-
-  @Option(
-      names = "--loss",
-      paramLabel = "SPLIT=X",
-      description = "Loss of a split (repeatable; NaN allowed).")
-  Map<String, Double> loss;
-
-  @Option(names = "--samples-per-second", paramLabel = "X", description = "Training throughput.")
-  Double samplesPerSecond;
-
-  @Option(names = "--version", paramLabel = "VERSION", description = "Model version.")
-  String version;
-
-  @Option(names = "--metric", paramLabel = "NAME", description = "Model quality metric.")
-  String metric;
-
-  @Option(names = "--value", paramLabel = "X", description = "Value (model_metric, metric).")
-  Double value;
-
-  @Option(names = "--role", paramLabel = "ROLE", description = "candidate or production.")
-  String role;
-
-  // metric
-  @Option(names = "--name", paramLabel = "NAME", description = "Metric name.")
-  String name;
-
-  @Option(
-      names = "--kind",
-      paramLabel = "KIND",
-      description = "gauge or counter (the value is an increment).")
-  String kind;
-
-  @Option(names = "--label", paramLabel = "K=V", description = "Metric label (repeatable).")
-  Map<String, String> labels;
-
   @Mixin AgentConnection agent;
 
-  /** One field: its flag, its JSON name, its value, the types it belongs to. */
-  private record Field(String flag, String json, Object value, Set<Type> types) {}
+  /**
+   * A flag of some event types only: its help, the types it applies to and the event field it sets
+   * (by default its name with _ for -). Its value goes to the event as it is, or through {@code
+   * convert} where that is not null.
+   */
+  private record Flag(
+      String name,
+      String label,
+      String description,
+      Class<?> type,
+      Class<?> mapValues,
+      Set<Type> types,
+      String json,
+      UnaryOperator<Object> convert) {
+
+    static Flag of(String name, String label, String description, Class<?> type, Type... types) {
+      return new Flag(
+          name,
+          label,
+          description,
+          type,
+          null,
+          EnumSet.copyOf(List.of(types)),
+          name.substring(2).replace('-', '_'),
+          null);
+    }
+
+    static Flag text(String name, String label, String description, Type... types) {
+      return of(name, label, description, String.class, types);
+    }
+
+    static Flag number(String name, String label, String description, Type... types) {
+      return of(name, label, description, Double.class, types);
+    }
+
+    /** A repeatable {@code KEY=VALUE} flag. */
+    static Flag map(String name, String label, String description, Class<?> values, Type type) {
+      Flag f = of(name, label, description, Map.class, type);
+      return new Flag(name, label, description, Map.class, values, f.types, f.json, null);
+    }
+
+    Flag json(String field) {
+      return new Flag(name, label, description, type, mapValues, types, field, convert);
+    }
+
+    Flag converted(UnaryOperator<Object> c) {
+      return new Flag(name, label, description, type, mapValues, types, json, c);
+    }
+
+    OptionSpec option() {
+      OptionSpec.Builder b =
+          OptionSpec.builder(name).paramLabel(label).description(description).type(type);
+      if (mapValues != null) {
+        b.auxiliaryTypes(String.class, mapValues);
+      }
+      return b.build();
+    }
+  }
+
+  /** Every event type's own flags, in the order of the help. */
+  private static final List<Flag> FLAGS =
+      List.of(
+          Flag.text("--status", "STATUS", "success, failure, cancelled.", Type.stage_finished),
+          Flag.number("--duration", "SECONDS", "Run duration.", Type.stage_finished)
+              .json("duration_seconds"),
+          Flag.of("--exit-code", "N", "Exit code.", Integer.class, Type.stage_finished),
+          Flag.text("--error", "TEXT", "Error message.", Type.stage_finished),
+          Flag.number("--cpu-seconds", "SECONDS", "CPU time used.", Type.stage_finished),
+          Flag.number("--memory-peak-bytes", "BYTES", "Peak memory.", Type.stage_finished),
+          Flag.number("--progress", "RATIO", "Progress, 0..1.", Type.heartbeat),
+          Flag.number("--processed", "N", "Records processed.", Type.records),
+          Flag.number("--invalid", "N", "Records invalid.", Type.records),
+          Flag.number("--corrupt", "N", "Records corrupt.", Type.records),
+          Flag.number("--dropped", "N", "Records dropped.", Type.records),
+          Flag.text("--dataset", "NAME", "Dataset.", Type.data_quality),
+          Flag.number(
+              "--missing-values-ratio", "RATIO", "Missing values, 0..1.", Type.data_quality),
+          Flag.map(
+                  "--schema-violation",
+                  "CHECK=N",
+                  "Violations of a schema check (repeatable).",
+                  Double.class,
+                  Type.data_quality)
+              .json("schema_violations"),
+          Flag.text(
+                  "--newest-record-time",
+                  "TIME",
+                  "Time of the newest record: Unix seconds or RFC 3339.",
+                  Type.data_quality)
+              .converted(t -> timeValue((String) t)),
+          Flag.text("--feature", "NAME", "Feature.", Type.drift),
+          Flag.number("--score", "X", "Drift score.", Type.drift),
+          Flag.text("--model", "NAME", "Model.", Type.training, Type.model_metric),
+          Flag.number("--epoch", "N", "Training epoch.", Type.training),
+          Flag.map(
+              "--loss",
+              "SPLIT=X",
+              "Loss of a split (repeatable; NaN allowed).",
+              Double.class,
+              Type.training),
+          Flag.number("--samples-per-second", "X", "Training throughput.", Type.training),
+          Flag.text("--version", "VERSION", "Model version.", Type.model_metric),
+          Flag.text("--metric", "NAME", "Model quality metric.", Type.model_metric),
+          Flag.number(
+              "--value", "X", "Value (model_metric, metric).", Type.model_metric, Type.metric),
+          Flag.text("--role", "ROLE", "candidate or production.", Type.model_metric),
+          Flag.text("--name", "NAME", "Metric name.", Type.metric),
+          Flag.text("--kind", "KIND", "gauge or counter (the value is an increment).", Type.metric),
+          Flag.map("--label", "K=V", "Metric label (repeatable).", String.class, Type.metric)
+              .json("labels"));
+
+  /** The flags each type requires, in the order their absence is reported. */
+  private static final Map<Type, List<String>> REQUIRED =
+      Map.of(
+          Type.stage_finished, List.of("--status"),
+          Type.data_quality, List.of("--dataset"),
+          Type.drift, List.of("--feature", "--score"),
+          Type.training, List.of("--model"),
+          Type.model_metric, List.of("--model", "--version", "--metric", "--value"),
+          Type.metric, List.of("--name", "--value"));
+
+  /**
+   * Adds {@link #FLAGS} after the common options and before the agent connection's, where the help
+   * lists them (picocli lists options in the order they were added).
+   */
+  public static final class EventFlags implements CommandLine.IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec push) {
+      List<OptionSpec> connection = List.copyOf(push.mixins().get("agent").options());
+      connection.forEach(push::remove);
+      FLAGS.forEach(f -> push.addOption(f.option()));
+      connection.forEach(push::addOption);
+      return push;
+    }
+  }
 
   @Override
   public Integer call() {
@@ -215,68 +235,18 @@ final class PushCommand implements Callable<Integer> {
   }
 
   Map<String, Object> event() {
-    Set<Type> finished = EnumSet.of(Type.stage_finished);
-    List<Field> fields =
-        List.of(
-            new Field("--status", "status", status, finished),
-            new Field("--duration", "duration_seconds", duration, finished),
-            new Field("--exit-code", "exit_code", exitCode, finished),
-            new Field("--error", "error", error, finished),
-            new Field("--cpu-seconds", "cpu_seconds", cpuSeconds, finished),
-            new Field("--memory-peak-bytes", "memory_peak_bytes", memoryPeakBytes, finished),
-            new Field("--progress", "progress", progress, EnumSet.of(Type.heartbeat)),
-            new Field("--processed", "processed", processed, EnumSet.of(Type.records)),
-            new Field("--invalid", "invalid", invalid, EnumSet.of(Type.records)),
-            new Field("--corrupt", "corrupt", corrupt, EnumSet.of(Type.records)),
-            new Field("--dropped", "dropped", dropped, EnumSet.of(Type.records)),
-            new Field("--dataset", "dataset", dataset, EnumSet.of(Type.data_quality)),
-            new Field(
-                "--missing-values-ratio",
-                "missing_values_ratio",
-                missingValuesRatio,
-                EnumSet.of(Type.data_quality)),
-            new Field(
-                "--schema-violation",
-                "schema_violations",
-                schemaViolations,
-                EnumSet.of(Type.data_quality)),
-            new Field(
-                "--newest-record-time",
-                "newest_record_time",
-                timeValue(newestRecordTime),
-                EnumSet.of(Type.data_quality)),
-            new Field("--feature", "feature", feature, EnumSet.of(Type.drift)),
-            new Field("--score", "score", score, EnumSet.of(Type.drift)),
-            new Field("--model", "model", model, EnumSet.of(Type.training, Type.model_metric)),
-            new Field("--epoch", "epoch", epoch, EnumSet.of(Type.training)),
-            new Field("--loss", "loss", loss, EnumSet.of(Type.training)),
-            new Field(
-                "--samples-per-second",
-                "samples_per_second",
-                samplesPerSecond,
-                EnumSet.of(Type.training)),
-            new Field("--version", "version", version, EnumSet.of(Type.model_metric)),
-            new Field("--metric", "metric", metric, EnumSet.of(Type.model_metric)),
-            new Field("--value", "value", value, EnumSet.of(Type.model_metric, Type.metric)),
-            new Field("--role", "role", role, EnumSet.of(Type.model_metric)),
-            new Field("--name", "name", name, EnumSet.of(Type.metric)),
-            new Field("--kind", "kind", kind, EnumSet.of(Type.metric)),
-            new Field("--label", "labels", labels, EnumSet.of(Type.metric)));
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Flag f : FLAGS) {
+      Object v = spec.findOption(f.name()).getValue();
+      values.put(f.name(), v == null || f.convert() == null ? v : f.convert().apply(v));
+    }
     List<String> problems = new ArrayList<>();
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("type", type.name());
     e.put("pipeline", pipeline);
-    boolean stageType =
-        EnumSet.of(
-                Type.stage_started,
-                Type.stage_finished,
-                Type.heartbeat,
-                Type.records,
-                Type.data_quality)
-            .contains(type);
     if (stage != null) {
       e.put("stage", stage);
-    } else if (stageType) {
+    } else if (type.needsStage()) {
       problems.add("--stage is required for " + type + " events");
     }
     if (time != null) {
@@ -298,34 +268,25 @@ final class PushCommand implements Callable<Integer> {
             : new UUID(
                     ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong())
                 .toString());
-    for (Field f : fields) {
-      if (f.value() == null) {
+    for (Flag f : FLAGS) {
+      Object v = values.get(f.name());
+      if (v == null) {
         continue;
       }
       if (!f.types().contains(type)) {
-        problems.add(f.flag() + " does not apply to " + type + " events");
+        problems.add(f.name() + " does not apply to " + type + " events");
       } else {
-        e.put(f.json(), f.value());
+        e.put(f.json(), v);
       }
     }
-    Map<Type, List<String>> required =
-        Map.of(
-            Type.stage_finished, List.of("--status"),
-            Type.data_quality, List.of("--dataset"),
-            Type.drift, List.of("--feature", "--score"),
-            Type.training, List.of("--model"),
-            Type.model_metric, List.of("--model", "--version", "--metric", "--value"),
-            Type.metric, List.of("--name", "--value"));
-    for (String flag : required.getOrDefault(type, List.of())) {
-      if (fields.stream().anyMatch(f -> f.flag().equals(flag) && f.value() == null)) {
+    for (String flag : REQUIRED.getOrDefault(type, List.of())) {
+      if (values.get(flag) == null) {
         problems.add(flag + " is required for " + type + " events");
       }
     }
     if (type == Type.records
-        && processed == null
-        && invalid == null
-        && corrupt == null
-        && dropped == null) {
+        && Stream.of("--processed", "--invalid", "--corrupt", "--dropped")
+            .allMatch(flag -> values.get(flag) == null)) {
       problems.add("a records event needs --processed, --invalid, --corrupt or --dropped");
     }
     if (!problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.mlpipe.cli;
 
+import io.mlpipe.client.AgentClient;
 import io.mlpipe.config.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,7 @@
 package io.mlpipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlpipe.client.AgentClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

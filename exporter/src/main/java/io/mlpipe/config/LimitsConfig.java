@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code limits:} section: bounds on what writers may store (defaults documented in README).
+ * The {@code limits:} section: bounds on what writers may store (defaults documented in README), so
+ * that no client can grow the agent to an OOM (Pushgateway has none). The store and the push and
+ * events APIs enforce them as they are: a write over a bound is rejected whole and counted by
+ * reason.
  */
 public record LimitsConfig(
     int maxSeriesPerGroup,

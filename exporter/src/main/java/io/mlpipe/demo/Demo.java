@@ -1,10 +1,12 @@
 package io.mlpipe.demo;
 
+import io.mlpipe.client.AgentClient;
 import io.mlpipe.demo.Workload.MetricSpec;
 import io.mlpipe.demo.Workload.PipelineSpec;
 import io.mlpipe.demo.Workload.StageSpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +71,8 @@ public final class Demo implements AutoCloseable {
 
   private final Options options;
   private final AgentClient client;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
   private final List<Thread> threads = new ArrayList<>();
@@ -76,7 +81,12 @@ public final class Demo implements AutoCloseable {
 
   private Demo(Options options) {
     this.options = options;
-    this.client = new AgentClient(options.agent(), options.bearerToken(), options.log());
+    this.client =
+        new AgentClient(
+            options.agent().toString(),
+            options.bearerToken(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10));
   }
 
   /** Starts the workload in background threads; {@link #close()} stops it. */
@@ -109,11 +119,39 @@ public final class Demo implements AutoCloseable {
 
   /** Requests sent to the agent so far, and how many of them failed. */
   public long requestsSent() {
-    return client.sent();
+    return sent.get();
   }
 
   public long requestsFailed() {
-    return client.failed();
+    return failed.get();
+  }
+
+  /** Posts events (one request); logs (a few of) the failures and goes on. */
+  private void post(List<Map<String, Object>> events) {
+    if (!events.isEmpty()) {
+      logFailure("POST /api/v1/events", client.postEvents(AgentClient.ndjson(events)));
+    }
+  }
+
+  /** Replaces a pushed group (Pushgateway API) with {@code text} in the text format. */
+  private void push(String groupPath, String text) {
+    logFailure("PUT /metrics/job/" + groupPath, client.push("PUT", groupPath, text));
+  }
+
+  private void logFailure(String request, AgentClient.Reply r) {
+    sent.incrementAndGet();
+    if (r.outcome() == AgentClient.Outcome.ACCEPTED || Thread.currentThread().isInterrupted()) {
+      return;
+    }
+    String message =
+        request
+            + (r.status() > 0
+                ? " -> " + r.status() + " " + r.body().strip()
+                : " failed: " + r.body());
+    long n = failed.incrementAndGet();
+    if (n <= 5 || Long.bitCount(n) == 1) {
+      options.log().accept("demo: " + message + " (" + n + " failed requests so far)");
+    }
   }
 
   /** When {@code f} strikes, by the wall clock: the demo's start plus the fault's after. */
@@ -272,7 +310,7 @@ public final class Demo implements AutoCloseable {
       boolean failing = fault(FaultKind.STAGE_FAILURE, s.name());
       boolean diverging = s.gpu() && fault(FaultKind.TRAINING_DIVERGED, s.name());
       long t0 = System.nanoTime();
-      client.events(List.of(event("stage_started", s.name(), host, runId)));
+      post(List.of(event("stage_started", s.name(), host, runId)));
       if (s.gpu()) {
         trainingOn.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
       }
@@ -309,13 +347,13 @@ public final class Demo implements AutoCloseable {
           if (i >= failAt) {
             error = "demo fault stage-failure: RuntimeError: simulated crash in " + s.name();
           }
-          client.events(batch);
+          post(batch);
           if (error != null) {
             finish(s, host, runId, t0, "failure", error);
             return Outcome.FAILURE;
           }
         }
-        client.events(results(s, host, runId));
+        post(results(s, host, runId));
         finish(s, host, runId, t0, "success", null, real);
         return Outcome.SUCCESS;
       } finally {
@@ -342,7 +380,7 @@ public final class Demo implements AutoCloseable {
         Map<String, Object> hb = event("heartbeat", s.name(), host, runId);
         hb.put("time", round(now() - age, 3));
         hb.put("progress", 0.35);
-        client.events(List.of(hb));
+        post(List.of(hb));
       }
       finish(s, host, runId, t0, "cancelled", "demo stopped");
       return Outcome.STOPPED;
@@ -376,7 +414,7 @@ public final class Demo implements AutoCloseable {
       f.put(
           "memory_peak_bytes",
           (double) Math.round((s.gpu() ? 22e9 : 4e9) * (0.8 + 0.4 * rnd.nextDouble())));
-      client.events(List.of(f));
+      post(List.of(f));
     }
 
     /** Warm-started training: the loss starts at most 1.5x its floor, so it never doubles. */
@@ -559,7 +597,7 @@ public final class Demo implements AutoCloseable {
               .append(Math.round(util))
               .append('\n');
         }
-        client.push("mlpipe-demo-gpu/instance/" + host, text.toString());
+        push("mlpipe-demo-gpu/instance/" + host, text.toString());
       }
       if (!sleep(2)) {
         return;
@@ -572,22 +610,24 @@ public final class Demo implements AutoCloseable {
    * rule watches passes its 0.5/s within about 15 s, as a credential-guessing client would.
    */
   private void authLoop() {
+    AgentClient wrongToken = client.withToken(WRONG_TOKEN);
     boolean reported = false;
     while (sleep(0.1)) {
       if (!active(FaultKind.AUTH_FAILURES, null, null)) {
         continue;
       }
-      int status =
-          client.pushWithToken(
-              "mlpipe-demo-auth", "demo_auth_probe{simulated=\"true\"} 1\n", WRONG_TOKEN);
+      // Its refusal is the point: counted as sent, never as failed.
+      AgentClient.Reply r =
+          wrongToken.push("PUT", "mlpipe-demo-auth", "demo_auth_probe{simulated=\"true\"} 1\n");
+      sent.incrementAndGet();
       if (!reported) {
         reported = true;
         options
             .log()
             .accept(
-                "demo: auth-failures: a push with a wrong bearer token got HTTP "
-                    + status
-                    + (status >= 200 && status < 300
+                "demo: auth-failures: a push with a wrong bearer token "
+                    + (r.status() > 0 ? "got HTTP " + r.status() : "failed: " + r.body())
+                    + (r.outcome() == AgentClient.Outcome.ACCEPTED
                         ? " (the agent has no push tokens, so nothing counts as an auth failure)"
                         : ""));
       }

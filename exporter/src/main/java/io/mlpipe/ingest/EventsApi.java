@@ -1,12 +1,12 @@
 package io.mlpipe.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.pipeline.Event;
 import io.mlpipe.pipeline.PipelineModel;
 import io.mlpipe.security.RequestAuth;
 import io.mlpipe.store.DurableStore;
-import io.mlpipe.store.Limits;
 import io.mlpipe.store.WriteRejectedException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,11 +29,13 @@ public final class EventsApi extends HttpServlet {
 
   private final Supplier<DurableStore> store;
   private final Supplier<PipelinesConfig> pipelines;
-  private final Supplier<Limits> limits;
+  private final Supplier<LimitsConfig> limits;
   private final PipelineModel model;
 
   public EventsApi(
-      Supplier<DurableStore> store, Supplier<PipelinesConfig> pipelines, Supplier<Limits> limits) {
+      Supplier<DurableStore> store,
+      Supplier<PipelinesConfig> pipelines,
+      Supplier<LimitsConfig> limits) {
     this.store = store;
     this.pipelines = pipelines;
     this.limits = limits;

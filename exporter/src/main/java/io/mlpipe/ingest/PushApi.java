@@ -1,11 +1,11 @@
 package io.mlpipe.ingest;
 
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.security.RequestAuth;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Family;
 import io.mlpipe.store.GroupKey;
 import io.mlpipe.store.LabelSet;
-import io.mlpipe.store.Limits;
 import io.mlpipe.store.Mutation;
 import io.mlpipe.store.WriteRejectedException;
 import jakarta.servlet.http.HttpServlet;
@@ -28,7 +28,7 @@ public final class PushApi extends HttpServlet {
 
   /** What the push API needs from the agent. */
   public record Settings(
-      Supplier<Limits> limits,
+      Supplier<LimitsConfig> limits,
       Function<String, Duration> ttlForJob,
       Predicate<String> ownMetricName) {}
 
@@ -122,7 +122,7 @@ public final class PushApi extends HttpServlet {
     if (s == null) {
       return;
     }
-    Limits limits = settings.limits().get();
+    LimitsConfig limits = settings.limits().get();
     GroupKey key;
     List<Family> families;
     long now = System.currentTimeMillis();

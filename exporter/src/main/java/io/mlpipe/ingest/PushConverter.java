@@ -1,8 +1,8 @@
 package io.mlpipe.ingest;
 
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.store.Family;
 import io.mlpipe.store.LabelSet;
-import io.mlpipe.store.Limits;
 import io.mlpipe.store.MetricType;
 import io.mlpipe.store.Series;
 import io.mlpipe.store.StoreCollector;
@@ -26,7 +26,8 @@ public final class PushConverter {
 
   private PushConverter() {}
 
-  public static List<Family> convert(List<ParsedFamily> parsed, LabelSet groupingKey, Limits limits)
+  public static List<Family> convert(
+      List<ParsedFamily> parsed, LabelSet groupingKey, LimitsConfig limits)
       throws BadRequestException {
     List<Family> out = new ArrayList<>();
     int seriesCount = 0;
@@ -58,7 +59,7 @@ public final class PushConverter {
   }
 
   private static LabelSet labels(
-      Map<String, String> sampleLabels, LabelSet groupingKey, Limits limits, String metric)
+      Map<String, String> sampleLabels, LabelSet groupingKey, LimitsConfig limits, String metric)
       throws BadRequestException {
     LabelSet l = StoreCollector.withInstance(LabelSet.of(sampleLabels).overriddenBy(groupingKey));
     if (l.size() > limits.maxLabelsPerSeries()) {
@@ -115,7 +116,7 @@ public final class PushConverter {
             + " was collected before with the same name and label values");
   }
 
-  private static Family plain(ParsedFamily pf, LabelSet key, Limits limits)
+  private static Family plain(ParsedFamily pf, LabelSet key, LimitsConfig limits)
       throws BadRequestException {
     Map<LabelSet, Series> series = new LinkedHashMap<>();
     for (ParsedFamily.Sample s : pf.samples()) {
@@ -150,7 +151,8 @@ public final class PushConverter {
   }
 
   private static Map<LabelSet, Parts> collect(
-      ParsedFamily pf, LabelSet key, Limits limits, String pointLabel) throws BadRequestException {
+      ParsedFamily pf, LabelSet key, LimitsConfig limits, String pointLabel)
+      throws BadRequestException {
     Map<LabelSet, Parts> parts = new LinkedHashMap<>();
     for (ParsedFamily.Sample s : pf.samples()) {
       Map<String, String> labels = new LinkedHashMap<>(s.labels());
@@ -222,7 +224,7 @@ public final class PushConverter {
     }
   }
 
-  private static Family histogram(ParsedFamily pf, LabelSet key, Limits limits)
+  private static Family histogram(ParsedFamily pf, LabelSet key, LimitsConfig limits)
       throws BadRequestException {
     Map<LabelSet, Series> series = new LinkedHashMap<>();
     for (Map.Entry<LabelSet, Parts> e : collect(pf, key, limits, "le").entrySet()) {
@@ -270,7 +272,7 @@ public final class PushConverter {
     return new Family(pf.name(), MetricType.HISTOGRAM, pf.help(), series);
   }
 
-  private static Family summary(ParsedFamily pf, LabelSet key, Limits limits)
+  private static Family summary(ParsedFamily pf, LabelSet key, LimitsConfig limits)
       throws BadRequestException {
     Map<LabelSet, Series> series = new LinkedHashMap<>();
     for (Map.Entry<LabelSet, Parts> e : collect(pf, key, limits, "quantile").entrySet()) {

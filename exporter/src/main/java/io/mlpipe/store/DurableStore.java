@@ -1,5 +1,6 @@
 package io.mlpipe.store;
 
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.store.WriteRejectedException.Kind;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * made durable leaves no trace.
  *
  * <pre>{@code
- * DurableStore store = DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, Limits::defaults), registry);
+ * DurableStore store = DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, LimitsConfig::defaults), registry);
  * store.write(List.of(new Mutation.Replace(key, families, now, 0)));
  * }</pre>
  */
@@ -52,11 +53,11 @@ public final class DurableStore implements AutoCloseable {
   public record Options(
       Path dir,
       FsyncMode fsync,
-      Supplier<Limits> limits,
+      Supplier<LimitsConfig> limits,
       int snapshotEveryRecords,
       long snapshotEveryMillis,
       long expiryCheckMillis) {
-    public Options(Path dir, FsyncMode fsync, Supplier<Limits> limits) {
+    public Options(Path dir, FsyncMode fsync, Supplier<LimitsConfig> limits) {
       this(dir, fsync, limits, 20_000, 300_000, 1_000);
     }
   }
@@ -72,8 +73,8 @@ public final class DurableStore implements AutoCloseable {
    */
   static final long BATCH_GAP_NANOS = 200_000;
 
-  private static final Limits UNLIMITED =
-      new Limits(
+  private static final LimitsConfig UNLIMITED =
+      new LimitsConfig(
           Integer.MAX_VALUE,
           Long.MAX_VALUE,
           Integer.MAX_VALUE,

@@ -1,5 +1,6 @@
 package io.mlpipe.store;
 
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.store.Mutation.Op;
 import io.mlpipe.store.WriteRejectedException.Kind;
 import java.util.LinkedHashMap;
@@ -12,9 +13,9 @@ import java.util.Map;
  */
 final class MutationApplier {
 
-  private final Limits limits;
+  private final LimitsConfig limits;
 
-  MutationApplier(Limits limits) {
+  MutationApplier(LimitsConfig limits) {
     this.limits = limits;
   }
 

@@ -62,15 +62,7 @@ final class Snapshots {
       }
       int version = in.read();
       if (version > FORMAT_VERSION) {
-        throw new StoreException(
-            p
-                + " was written by a newer mlpipe (snapshot format version "
-                + version
-                + ", this one reads up to "
-                + FORMAT_VERSION
-                + "); upgrade mlpipe or move "
-                + dir
-                + " away");
+        throw StoreException.newerFormat(p, "snapshot", version, FORMAT_VERSION, dir);
       }
       return Codec.mapper(true).readValue(in, Content.class);
     }

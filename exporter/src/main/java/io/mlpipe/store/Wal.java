@@ -80,15 +80,7 @@ final class Wal implements AutoCloseable {
       }
       int version = bytes[MAGIC.length] & 0xff;
       if (version > FORMAT_VERSION) {
-        throw new StoreException(
-            seg
-                + " was written by a newer mlpipe (WAL format version "
-                + version
-                + ", this one reads up to "
-                + FORMAT_VERSION
-                + "); upgrade mlpipe or move "
-                + dir
-                + " away");
+        throw StoreException.newerFormat(seg, "WAL", version, FORMAT_VERSION, dir);
       }
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       int pos = HEADER;

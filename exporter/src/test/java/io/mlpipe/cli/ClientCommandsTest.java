@@ -3,16 +3,12 @@ package io.mlpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlpipe.ingest.EventsParser;
 import io.mlpipe.testing.FreePort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,31 +25,6 @@ class ClientCommandsTest {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
-  }
-
-  @Test
-  void handWrittenNdjsonIsWhatTheEventsApiReads() {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("type", "training");
-    e.put("pipeline", "p \"quoted\" \\ slash");
-    e.put("model", "m");
-    e.put("epoch", 3.0);
-    e.put("loss", Map.of("train", Double.NaN));
-    e.put("samples_per_second", 12.5);
-    byte[] body = Delivery.ndjson(List.of(e, e));
-    assertThat(new String(body, StandardCharsets.UTF_8))
-        .startsWith("{\"type\":\"training\",\"pipeline\":\"p \\\"quoted\\\" \\\\ slash\",")
-        .contains("\"epoch\":3,")
-        .contains("{\"train\":NaN}");
-    EventsParser.Result r = EventsParser.parse(body, true, 0);
-    assertThat(r.problems()).isEmpty();
-    assertThat(r.events()).hasSize(2);
-    assertThat(r.events().get(0).pipeline()).isEqualTo("p \"quoted\" \\ slash");
-    assertThat(
-            new String(
-                Delivery.ndjson(List.of(Map.of("error", "a\tb\n\u0001"))), StandardCharsets.UTF_8))
-        .isEqualTo("{\"error\":\"a\\tb\\n\\u0001\"}\n");
-    assertThat(r.events().get(0).<Double>map("loss").get("train")).isNaN();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.mlpipe.config;
 
+import static io.mlpipe.config.ConfigLoaderTest.onlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -13,16 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthConfigTest {
 
   private static final String HASH = "a".repeat(64);
-
-  private static ConfigError onlyError(String yaml) {
-    try {
-      ConfigLoader.parse("agent.yml", yaml);
-    } catch (ConfigException e) {
-      assertThat(e.errors()).hasSize(1);
-      return e.errors().get(0);
-    }
-    throw new AssertionError("expected a ConfigException for:\n" + yaml);
-  }
 
   @Test
   void readsTokensAndHttpLimits() throws Exception {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
-  private static ConfigError onlyError(String yaml) {
+  /** The one error loading {@code yaml} reports; fails unless there is exactly one. */
+  static ConfigError onlyError(String yaml) {
     try {
       ConfigLoader.parse("agent.yml", yaml);
     } catch (ConfigException e) {

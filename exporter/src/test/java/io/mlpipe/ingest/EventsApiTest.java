@@ -8,6 +8,7 @@ import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.testing.Http;
+import io.mlpipe.testing.PipelineEventFixtures;
 import io.mlpipe.testing.Promtool;
 import io.mlpipe.testing.Wait;
 import java.nio.file.Files;
@@ -33,75 +34,7 @@ class EventsApiTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static final String CONFIG =
-      """
-      pipelines:
-        run_info_ttl: 1s
-        declared:
-          churn:
-            team: growth
-            owner: ana@example.com
-            stages:
-              train: {sla: 2h, expected_interval: 1d}
-            datasets:
-              customers: {missing_values_max_ratio: 0.05}
-            drift_threshold: 0.3
-            model_metric_tolerance: {auc: 0.02}
-      """;
-
-  /** One event of every type, for the churn pipeline. */
-  static final String EVERY_TYPE =
-      """
-      [
-       {"type":"stage_started","pipeline":"churn","stage":"train","run_id":"r1","host":"gpu1","id":"e1"},
-       {"type":"heartbeat","pipeline":"churn","stage":"train","progress":0.5,"id":"e2"},
-       {"type":"records","pipeline":"churn","stage":"train","processed":1000,"invalid":3,"corrupt":1,"dropped":2,"id":"e3"},
-       {"type":"data_quality","pipeline":"churn","stage":"train","dataset":"customers","missing_values_ratio":0.01,
-        "schema_violations":{"not_null":4},"newest_record_time":"2026-01-02T03:04:05Z","id":"e4"},
-       {"type":"drift","pipeline":"churn","feature":"age","score":0.12,"id":"e5"},
-       {"type":"training","pipeline":"churn","model":"xgb","epoch":3,"loss":{"train":0.4,"validation":NaN},
-        "samples_per_second":1200,"id":"e6"},
-       {"type":"model_metric","pipeline":"churn","model":"xgb","version":"v7","metric":"auc","value":0.91,
-        "role":"candidate","id":"e7"},
-       {"type":"metric","pipeline":"churn","stage":"train","name":"rows_loaded_total","kind":"counter",
-        "value":5,"labels":{"table":"users"},"id":"e8"},
-       {"type":"metric","pipeline":"churn","name":"feature_count","value":42,"id":"e9"},
-       {"type":"stage_finished","pipeline":"churn","stage":"train","run_id":"r1","status":"success",
-        "exit_code":0,"cpu_seconds":12.5,"memory_peak_bytes":1048576,"id":"e10"}
-      ]
-      """;
-
-  /** Every documented family: type and label names (DESIGN.md, "Pipeline metrics"). */
-  static final Map<String, String> DOCUMENTED = new LinkedHashMap<>();
-
-  static {
-    DOCUMENTED.put("mlpipe_pipeline_info", "gauge pipeline,team,owner");
-    DOCUMENTED.put("mlpipe_stage_sla_seconds", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_expected_interval_seconds", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_runs_total", "counter pipeline,stage,status");
-    DOCUMENTED.put("mlpipe_stage_duration_seconds", "histogram pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_running", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_last_start_timestamp_seconds", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_last_success_timestamp_seconds", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_heartbeat_timestamp_seconds", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_progress_ratio", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_cpu_seconds_total", "counter pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_memory_peak_bytes", "gauge pipeline,stage");
-    DOCUMENTED.put("mlpipe_stage_records_total", "counter pipeline,stage,outcome");
-    DOCUMENTED.put("mlpipe_data_missing_values_ratio", "gauge pipeline,stage,dataset");
-    DOCUMENTED.put("mlpipe_data_missing_values_max_ratio", "gauge pipeline,dataset");
-    DOCUMENTED.put("mlpipe_data_schema_violations_total", "counter pipeline,stage,dataset,check");
-    DOCUMENTED.put("mlpipe_data_newest_record_timestamp_seconds", "gauge pipeline,dataset");
-    DOCUMENTED.put("mlpipe_data_drift_score", "gauge pipeline,feature");
-    DOCUMENTED.put("mlpipe_data_drift_threshold", "gauge pipeline");
-    DOCUMENTED.put("mlpipe_training_epoch", "gauge pipeline,model");
-    DOCUMENTED.put("mlpipe_training_loss", "gauge pipeline,model,split");
-    DOCUMENTED.put("mlpipe_training_samples_per_second", "gauge pipeline,model");
-    DOCUMENTED.put("mlpipe_model_metric", "gauge pipeline,model,metric,role");
-    DOCUMENTED.put("mlpipe_model_info", "gauge pipeline,model,version,role");
-    DOCUMENTED.put("mlpipe_model_metric_tolerance", "gauge pipeline,metric");
-    DOCUMENTED.put("mlpipe_run_info", "gauge pipeline,stage,run_id,host");
-  }
+  static final String CONFIG = PipelineEventFixtures.config("run_info_ttl: 1s");
 
   @TempDir Path dir;
   private Agent agent;
@@ -136,12 +69,7 @@ class EventsApiTest {
 
   /** The value of the one sample whose line starts with {@code series} (name and labels). */
   private Double value(String series) {
-    for (String l : metrics().lines().toList()) {
-      if (l.startsWith(series + " ")) {
-        return Double.parseDouble(l.substring(series.length() + 1).trim());
-      }
-    }
-    return null;
+    return Http.sampleValue(base, series);
   }
 
   private static List<JsonNode> errors(Http.Response r) throws Exception {
@@ -152,7 +80,7 @@ class EventsApiTest {
 
   @Test
   void everyEventTypeProducesTheDocumentedSeriesWithTheirTypesAndLabels() throws Exception {
-    Http.Response r = post(EVERY_TYPE);
+    Http.Response r = post(PipelineEventFixtures.EVERY_TYPE);
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     assertThat(JSON.readTree(r.body()).path("accepted").asInt()).isEqualTo(10);
     String text = metrics();
@@ -177,15 +105,12 @@ class EventsApiTest {
         labels.putIfAbsent(name, names);
       }
     }
-    DOCUMENTED.forEach(
-        (name, spec) -> {
-          String want = spec.substring(0, spec.indexOf(' '));
-          String typeName = types.containsKey(name) ? name : name.replaceAll("_total$", "");
-          assertThat(types.get(typeName)).as("TYPE of " + name).isEqualTo(want);
-          assertThat(labels.get(name))
-              .as("labels of " + name)
-              .isEqualTo(new TreeSet<>(List.of(spec.substring(spec.indexOf(' ') + 1).split(","))));
-        });
+    for (PipelineEventFixtures.Family f : PipelineEventFixtures.DOCUMENTED) {
+      String name = f.name();
+      String typeName = types.containsKey(name) ? name : name.replaceAll("_total$", "");
+      assertThat(types.get(typeName)).as("TYPE of " + name).isEqualTo(f.type());
+      assertThat(labels.get(name)).as("labels of " + name).isEqualTo(f.labels());
+    }
     assertThat(text)
         .contains(
             "mlpipe_stage_runs_total{pipeline=\"churn\",stage=\"train\",status=\"success\"} 1.0")

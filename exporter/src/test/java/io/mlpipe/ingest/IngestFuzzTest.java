@@ -2,8 +2,8 @@ package io.mlpipe.ingest;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.store.LabelSet;
-import io.mlpipe.store.Limits;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +15,8 @@ import java.util.Map;
  */
 class IngestFuzzTest {
 
-  private static final Limits LIMITS = new Limits(10_000, 100_000, 64, 128, 2048, 1 << 20);
+  private static final LimitsConfig LIMITS =
+      new LimitsConfig(10_000, 100_000, 64, 128, 2048, 1 << 20);
 
   @FuzzTest(maxDuration = "10s")
   void textFormat(FuzzedDataProvider data) {

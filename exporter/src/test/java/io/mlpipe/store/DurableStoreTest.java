@@ -3,6 +3,7 @@ package io.mlpipe.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlpipe.config.LimitsConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class DurableStoreTest {
 
   @TempDir Path dir;
   private final List<DurableStore> open = new ArrayList<>();
-  private Limits limits = Limits.defaults();
+  private LimitsConfig limits = LimitsConfig.defaults();
 
   private DurableStore open() throws Exception {
     DurableStore s =
@@ -214,7 +215,7 @@ class DurableStoreTest {
 
   @Test
   void seriesLimitsRejectWholeWritesAndCountThem() throws Exception {
-    limits = new Limits(2, 3, 64, 128, 2048, 1 << 20);
+    limits = new LimitsConfig(2, 3, 64, 128, 2048, 1 << 20);
     PrometheusRegistry registry = new PrometheusRegistry();
     DurableStore s =
         DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, () -> limits), registry);

@@ -62,6 +62,20 @@ public final class Http {
         "POST", url, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The value of the one sample on {@code baseUrl}'s {@code /metrics} whose line starts with {@code
+   * series} (its name and labels, as exposed), or null when there is none.
+   */
+  public static Double sampleValue(String baseUrl, String series) {
+    return get(baseUrl + "/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+        .findFirst()
+        .orElse(null);
+  }
+
   /** True when {@code url} answers 200 right now. */
   public static boolean isOk(String url) {
     try {
