@@ -218,7 +218,10 @@ final class ServeCommand implements Callable<Integer> {
               .negatable(true)
               .arity("0")
               .type(boolean.class)
-              .defaultValue(Boolean.toString(c.enabledByDefault()))
+              // picocli gives the negated form the default and the plain form its opposite, so
+              // with "false" --collector.X means on and --no-collector.X off whatever the
+              // catalog's default (which applies when neither is given; see collectorChoices).
+              .defaultValue("false")
               .description(
                   "Enable the %s collector: %s (default: %s)."
                       .formatted(
@@ -384,7 +387,7 @@ final class ServeCommand implements Callable<Integer> {
                     flag + ": must be a duration like 500ms, 5s or 1m, got '" + value + "'"));
   }
 
-  private Map<String, Boolean> collectorChoices() {
+  Map<String, Boolean> collectorChoices() {
     Map<String, Boolean> choices = new LinkedHashMap<>();
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     for (OptionSpec opt : spec.options()) {

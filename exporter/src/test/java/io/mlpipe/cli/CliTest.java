@@ -58,6 +58,16 @@ class CliTest {
   }
 
   @Test
+  void collectorFlagsTurnCollectorsOffAndOn() {
+    CommandLine cli = Main.commandLine();
+    cli.parseArgs("serve", "--no-collector.filesystem", "--no-collector.gpu", "--collector.jvm");
+    ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+    assertThat(serve.collectorChoices())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("filesystem", false, "gpu", false, "jvm", true));
+  }
+
+  @Test
   void unknownCollectorIsAUsageError() {
     assertThat(run("serve", "--no-collector.nosuch")).isEqualTo(2);
   }
