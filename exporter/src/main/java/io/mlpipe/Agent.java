@@ -25,6 +25,8 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +68,7 @@ public final class Agent implements AutoCloseable {
   private final WebConfigWatcher webConfig;
   private final AuditLog audit;
 
-  private Agent(AgentOptions options) throws java.io.IOException {
+  private Agent(AgentOptions options) throws StartupException {
     this.options = options;
     BuildInfo build = BuildInfo.current();
     Gauge.builder()
@@ -105,7 +107,15 @@ public final class Agent implements AutoCloseable {
 
     SecurityOptions security = options.security();
     webConfig = new WebConfigWatcher(security.webConfigFile(), security.webConfig(), self);
-    audit = AuditLog.open(security.audit(), self);
+    try {
+      audit = AuditLog.open(security.audit(), self);
+    } catch (IOException e) {
+      Path path = security.audit().path();
+      collectors.close();
+      webConfig.close();
+      throw new StartupException(
+          StartupException.Part.AUDIT_LOG, String.valueOf(path), "cannot open the audit log", e);
+    }
     http =
         new HttpServer(
             options.listenAddress(),
@@ -127,12 +137,28 @@ public final class Agent implements AutoCloseable {
     long t0 = System.nanoTime();
     Agent agent = new Agent(options);
     try {
-      agent.http.start();
-      agent.store =
-          DurableStore.open(
-              new DurableStore.Options(
-                  options.storagePath(), options.fsync(), () -> options.config().get().limits()),
-              agent.self);
+      try {
+        agent.http.start();
+      } catch (IOException e) {
+        throw new StartupException(
+            StartupException.Part.LISTEN_ADDRESS,
+            options.listenAddress().toString(),
+            "cannot listen",
+            e);
+      }
+      try {
+        agent.store =
+            DurableStore.open(
+                new DurableStore.Options(
+                    options.storagePath(), options.fsync(), () -> options.config().get().limits()),
+                agent.self);
+      } catch (IOException e) {
+        throw new StartupException(
+            StartupException.Part.STORAGE,
+            options.storagePath().toString(),
+            "cannot open the store",
+            e);
+      }
     } catch (Exception e) {
       agent.close();
       throw e;

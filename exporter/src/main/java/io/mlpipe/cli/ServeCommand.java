@@ -3,6 +3,7 @@ package io.mlpipe.cli;
 import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
 import io.mlpipe.SecurityOptions;
+import io.mlpipe.StartupException;
 import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.collector.CollectorSpec;
@@ -286,6 +287,18 @@ final class ServeCommand implements Callable<Integer> {
     } catch (StoreException e) {
       log.error("cannot open the store: {}", e.getMessage());
       System.err.println("mlpipe: cannot open the store: " + e.getMessage());
+      return 1;
+    } catch (StartupException e) {
+      String flag =
+          switch (e.part()) {
+            case LISTEN_ADDRESS -> "--web.listen-address";
+            case STORAGE -> "--storage.path";
+            case AUDIT_LOG -> "--audit.path";
+          };
+      spec.commandLine()
+          .getErr()
+          .println("mlpipe: " + flag + "=" + e.value() + ": " + e.getMessage());
+      spec.commandLine().getErr().flush();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -90,6 +90,91 @@ class CliTest {
   }
 
   @Test
+  void checkConfigChecksTheWebConfigWithTheAgentsLoader(@TempDir Path dir) throws Exception {
+    Path good = dir.resolve("web.yml");
+    Files.writeString(
+        good,
+        """
+        basic_auth_users:
+          prometheus: $2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi
+        http_server_config:
+          headers:
+            X-Frame-Options: deny
+        """);
+    assertThat(run("check-config", "--web.config.file=" + good)).isZero();
+    assertThat(out.toString())
+        .contains("Checking " + good, "SUCCESS: web config: no TLS, 1 basic-auth users, 1 headers");
+
+    Path bad = dir.resolve("bad-web.yml");
+    Files.writeString(
+        bad,
+        """
+        tls_server_config:
+          cert_file: missing.crt
+          key_file: missing.key
+        basic_auth_users:
+          prometheus: plain-text-password
+        """);
+    Path agent = dir.resolve("ok.yml");
+    Files.writeString(agent, "pipelines:\n  declared:\n    churn: {team: growth}\n");
+    assertThat(run("check-config", agent.toString(), "--web.config.file=" + bad)).isEqualTo(1);
+    assertThat(out.toString()).contains("SUCCESS: 1 pipelines declared");
+    assertThat(err.toString())
+        .contains(
+            "Checking " + bad,
+            "FAILED",
+            bad + ":2:14: tls_server_config.cert_file:",
+            bad + ":5:15: basic_auth_users.prometheus: must be a bcrypt hash");
+  }
+
+  @Test
+  void checkConfigNeedsSomethingToCheck() {
+    assertThat(run("check-config")).isEqualTo(2);
+    assertThat(err.toString()).contains("at least one FILE or --web.config.file");
+  }
+
+  @Test
+  void unusablePathsEndStartUpWithOneLineNamingTheFlag(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+    String listen = "--web.listen-address=127.0.0.1:0";
+    String store = "--storage.path=" + dir.resolve("data");
+
+    assertThat(run("serve", listen, store, "--audit.path=" + file.resolve("audit.log")))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            String.format(
+                "mlpipe: --audit.path=%s: cannot open the audit log: %s: File exists and is not"
+                    + " a directory%n",
+                file.resolve("audit.log"), file));
+
+    err.getBuffer().setLength(0);
+    assertThat(run("serve", listen, "--storage.path=" + file.resolve("data"))).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "mlpipe: --storage.path=%s: cannot open the store: %s: Not a directory%n"
+                .formatted(file.resolve("data"), file.resolve("data")));
+  }
+
+  @Test
+  void aListenAddressInUseEndsStartUpWithOneLine(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      assertThat(
+              run(
+                  "serve",
+                  "--web.listen-address=" + address,
+                  "--storage.path=" + dir.resolve("data")))
+          .isEqualTo(1);
+      assertThat(err.toString())
+          .startsWith("mlpipe: --web.listen-address=" + address + ": cannot listen: ")
+          .contains("Address already in use")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void serveRefusesToStartOnABadConfig(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("bad.yml");
     Files.writeString(f, "nope: 1\n");
