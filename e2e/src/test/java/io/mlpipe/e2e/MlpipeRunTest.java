@@ -131,6 +131,43 @@ class MlpipeRunTest {
   }
 
   @Test
+  void sigintIsForwardedToTheCommandWhichDecidesHowToEnd() throws Exception {
+    // Not from a terminal (no Ctrl-C reached the command already), so mlpipe passes SIGINT on;
+    // the Python command handles it as a training script would (checkpoint, exit 130).
+    Path started = dir.resolve("int-started");
+    Path caught = dir.resolve("int-caught");
+    Process p =
+        Cli.start(
+            env(dir.resolve("spool-int")),
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "int",
+            "--",
+            "/usr/bin/python3",
+            "-c",
+            """
+            import pathlib, signal, sys, time
+            def on_int(*_):
+                pathlib.Path(sys.argv[2]).write_text("checkpointed")
+                sys.exit(130)
+            signal.signal(signal.SIGINT, on_int)
+            pathlib.Path(sys.argv[1]).write_text("started")
+            time.sleep(60)
+            """,
+            started.toString(),
+            caught.toString());
+    Wait.until("the command to start", Duration.ofSeconds(30), () -> Files.exists(started));
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    Cli.Result r = Cli.finish(p, null);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(130);
+    assertThat(caught).hasContent("checkpointed");
+    assertThat(value(agent.url(), runs("int", "cancelled"))).isEqualTo(1.0);
+    assertThat(value(agent.url(), "mlpipe_stage_last_exit_code" + stage("int"))).isEqualTo(130.0);
+  }
+
+  @Test
   void cpuAndPeakMemoryOfTheProcessTree() {
     // A shell whose child allocates 64 MiB and burns CPU: both are counted for the stage.
     Cli.Result r =
