@@ -17,6 +17,8 @@ need prometheus-pushgateway prometheus-pushgateway
 need prometheus-node-exporter prometheus-node-exporter
 need chromium chromium
 need curl curl
+need mkfs.ext4 e2fsprogs  # DiskFullTest: an ext4 image that turns read-only under the agent
+need e2fsck e2fsprogs
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Storage that fills up: the agent's store on a 2 MiB tmpfs that a test file then fills. Writes
- * must get 503 (never a 2xx for something not on disk) while reads go on, with a log line and
- * {@code mlpipe_exporter_storage_writable 0}; once space returns, writes are accepted again.
- * Mounting a tmpfs needs root, as CI runs; elsewhere the test is skipped with a reason.
+ * Storage that fills up or turns read-only. Full: the agent's store on a 2 MiB tmpfs that a test
+ * file then fills. Read-only: an ext4 image (loop device, {@code errors=remount-ro}) on which the
+ * kernel is made to see a filesystem error, as a failing disk would, so that it remounts read-only
+ * under the running agent. Writes must get 503 (never a 2xx for something not on disk) while reads
+ * go on, with a log line and {@code mlpipe_exporter_storage_writable 0}; once space returns, writes
+ * are accepted again, and after a read-only fs is repaired every acknowledged write is there.
+ * Mounting needs root, as CI and scripts/test.sh run: without it the tests fail, they never skip.
  */
 class DiskFullTest {
 
@@ -33,6 +36,13 @@ class DiskFullTest {
     if (mounted) {
       new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor();
     }
+  }
+
+  /** Runs a command that must succeed (mount, mkfs, ...), with its output in the failure. */
+  private static void sh(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s: %s", String.join(" ", command), out).isZero();
   }
 
   private static String body(int series) {
@@ -131,6 +141,77 @@ class DiskFullTest {
           .contains("mlpipe_exporter_storage_writable 1")
           .contains("job=\"after\"");
       assertThat(agent.process().log()).contains("accepts writes again");
+    }
+  }
+
+  @Test
+  void readOnlyFilesystemAnswers503KeepsReadsAndLosesNoAcknowledgedWrite() throws Exception {
+    Path image = dir.resolve("ext4.img");
+    mount = dir.resolve("ext4");
+    Files.createDirectories(mount);
+    sh("truncate", "-s", "32M", image.toString());
+    sh("mkfs.ext4", "-q", "-F", image.toString());
+    sh("mount", "-o", "loop,errors=remount-ro", image.toString(), mount.toString());
+    mounted = true;
+    java.util.List<String> acknowledged = new java.util.ArrayList<>();
+    String refused;
+    try (AgentProcess agent =
+        AgentProcess.start(
+            dir.resolve("agent"),
+            "--storage.path=" + mount.resolve("data"),
+            "--storage.fsync=always")) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(push(agent, "before-" + i, body(5))).isEqualTo(200);
+        acknowledged.add("before-" + i);
+      }
+      // What ext4 does on an I/O error with errors=remount-ro: read-only at once, under open files.
+      String device =
+          Files.readString(Path.of("/proc/self/mountinfo"))
+              .lines()
+              .filter(l -> l.split(" ")[4].equals(mount.toString()))
+              .map(l -> l.substring(l.indexOf(" - ") + 3).split(" ")[1])
+              .findFirst()
+              .orElseThrow();
+      Files.writeString(
+          Path.of("/sys/fs/ext4", Path.of(device).getFileName().toString(), "trigger_fs_error"),
+          "1");
+
+      int status = 0;
+      int job = 0;
+      for (; job < 20 && status != 503; job++) {
+        status = push(agent, "during-" + job, body(5));
+        assertThat(status).isIn(200, 503);
+        if (status == 200) {
+          acknowledged.add("during-" + job);
+        }
+      }
+      assertThat(status).as("a write to a read-only filesystem is refused").isEqualTo(503);
+      refused = "during-" + (job - 1);
+      Http.Response metrics = Http.get(agent.url() + "/metrics");
+      assertThat(metrics.status()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("mlpipe_exporter_storage_writable 0")
+          .contains("job=\"before-0\"")
+          .doesNotContain("job=\"" + refused + "\"");
+      assertThat(agent.process().log()).contains("refuses writes", "Read-only file system");
+    }
+
+    // The operator's repair: unmount, fsck, mount; the agent comes back with every 2xx write.
+    sh("umount", mount.toString());
+    mounted = false;
+    Process fsck = new ProcessBuilder("e2fsck", "-fy", image.toString()).start();
+    fsck.getInputStream().readAllBytes();
+    assertThat(fsck.waitFor()).as("e2fsck: 0 clean, 1 errors corrected").isLessThanOrEqualTo(1);
+    sh("mount", "-o", "loop", image.toString(), mount.toString());
+    mounted = true;
+    try (AgentProcess agent =
+        AgentProcess.start(dir.resolve("agent-after"), "--storage.path=" + mount.resolve("data"))) {
+      String metrics = Http.get(agent.url() + "/metrics").body();
+      for (String job : acknowledged) {
+        assertThat(metrics).as("acknowledged push %s", job).contains("job=\"" + job + "\"");
+      }
+      assertThat(metrics).doesNotContain("job=\"" + refused + "\"");
+      assertThat(push(agent, "after", body(5))).isEqualTo(200);
     }
   }
 }
