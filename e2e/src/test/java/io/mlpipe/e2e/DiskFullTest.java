@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,35 @@ class DiskFullTest {
         .status();
   }
 
+  /**
+   * Pushes new groups of {@code series} series until one gets 503, allowing nothing but 200 before;
+   * adds the accepted jobs to {@code acknowledged} and returns the refused one.
+   */
+  private static String pushUntilRefused(
+      AgentProcess agent, int series, List<String> acknowledged) {
+    for (int job = 0; job < 50; job++) {
+      int status = push(agent, "during-" + job, body(series));
+      assertThat(status).isIn(200, 503);
+      if (status == 503) {
+        return "during-" + job;
+      }
+      acknowledged.add("during-" + job);
+    }
+    throw new AssertionError("50 writes to unwritable storage, none refused");
+  }
+
+  /** While writes are refused: reads answer, with {@code kept}'s data and not {@code refused}'s. */
+  private static void assertReadsGoOn(AgentProcess agent, String kept, String refused) {
+    Http.Response metrics = Http.get(agent.url() + "/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("mlpipe_exporter_storage_writable 0")
+        .contains("job=\"" + kept + "\"")
+        .doesNotContain("job=\"" + refused + "\"");
+    assertThat(Http.get(agent.url() + "/api/v1/metrics").status()).isEqualTo(200);
+    assertThat(agent.process().log()).contains("refuses writes");
+  }
+
   @Test
   void fullDiskAnswers503KeepsReadsAndRecovers() throws Exception {
     mount = dir.resolve("tmpfs");
@@ -106,14 +137,7 @@ class DiskFullTest {
       } catch (IOException full) {
         // the disk is full now
       }
-      int status = 0;
-      int job = 0;
-      for (; job < 50 && status != 503; job++) {
-        status = push(agent, "during-" + job, body(50));
-        assertThat(status).isIn(200, 503);
-      }
-      assertThat(status).as("a write to a full disk is refused").isEqualTo(503);
-      String refusedJob = "during-" + (job - 1);
+      String refusedJob = pushUntilRefused(agent, 50, new ArrayList<>());
       Http.Response again =
           Http.send(
               "POST",
@@ -123,14 +147,7 @@ class DiskFullTest {
       assertThat(again.status()).isEqualTo(503);
       assertThat(again.header("Retry-After")).isNotNull();
 
-      Http.Response metrics = Http.get(agent.url() + "/metrics");
-      assertThat(metrics.status()).isEqualTo(200);
-      assertThat(metrics.body())
-          .contains("mlpipe_exporter_storage_writable 0")
-          .contains("payload{i=\"0\",instance=\"\",job=\"before\"")
-          .doesNotContain("job=\"" + refusedJob + "\"");
-      assertThat(Http.get(agent.url() + "/api/v1/metrics").status()).isEqualTo(200);
-      assertThat(agent.process().log()).contains("refuses writes");
+      assertReadsGoOn(agent, "before", refusedJob);
 
       Files.delete(filler);
       Wait.until(
@@ -153,7 +170,7 @@ class DiskFullTest {
     sh("mkfs.ext4", "-q", "-F", image.toString());
     sh("mount", "-o", "loop,errors=remount-ro", image.toString(), mount.toString());
     mounted = true;
-    java.util.List<String> acknowledged = new java.util.ArrayList<>();
+    List<String> acknowledged = new ArrayList<>();
     String refused;
     try (AgentProcess agent =
         AgentProcess.start(
@@ -176,24 +193,9 @@ class DiskFullTest {
           Path.of("/sys/fs/ext4", Path.of(device).getFileName().toString(), "trigger_fs_error"),
           "1");
 
-      int status = 0;
-      int job = 0;
-      for (; job < 20 && status != 503; job++) {
-        status = push(agent, "during-" + job, body(5));
-        assertThat(status).isIn(200, 503);
-        if (status == 200) {
-          acknowledged.add("during-" + job);
-        }
-      }
-      assertThat(status).as("a write to a read-only filesystem is refused").isEqualTo(503);
-      refused = "during-" + (job - 1);
-      Http.Response metrics = Http.get(agent.url() + "/metrics");
-      assertThat(metrics.status()).isEqualTo(200);
-      assertThat(metrics.body())
-          .contains("mlpipe_exporter_storage_writable 0")
-          .contains("job=\"before-0\"")
-          .doesNotContain("job=\"" + refused + "\"");
-      assertThat(agent.process().log()).contains("refuses writes", "Read-only file system");
+      refused = pushUntilRefused(agent, 5, acknowledged);
+      assertReadsGoOn(agent, "before-0", refused);
+      assertThat(agent.process().log()).contains("Read-only file system");
     }
 
     // The operator's repair: unmount, fsck, mount; the agent comes back with every 2xx write.
