@@ -4,6 +4,7 @@ import io.mlpipe.collector.CollectorRunner;
 import io.mlpipe.collector.CollectorSpec;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
+import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelineConfig;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.http.HttpServer;
@@ -149,8 +150,7 @@ public final class Agent implements AutoCloseable {
       try {
         agent.store =
             DurableStore.open(
-                new DurableStore.Options(
-                    options.storagePath(), options.fsync(), () -> options.config().get().limits()),
+                new DurableStore.Options(options.storagePath(), options.fsync(), agent::limits),
                 agent.self);
       } catch (IOException e) {
         throw new StartupException(
@@ -187,10 +187,7 @@ public final class Agent implements AutoCloseable {
     routes.add(
         new Route(
             "/api/v1/events",
-            new EventsApi(
-                this::store,
-                () -> options.config().get().pipelines(),
-                () -> options.config().get().limits()),
+            new EventsApi(this::store, () -> options.config().get().pipelines(), this::limits),
             Set.of("POST"),
             "/api/v1/events"));
     PipelinesApi pipelinesApi =
@@ -257,13 +254,16 @@ public final class Agent implements AutoCloseable {
 
   private PushApi.Settings pushSettings() {
     return new PushApi.Settings(
-        () -> options.config().get().limits(),
-        job -> options.config().get().push().ttlFor(job),
-        agentCollector::isOwnName);
+        this::limits, job -> options.config().get().push().ttlFor(job), agentCollector::isOwnName);
   }
 
   public ConfigHolder config() {
     return options.config();
+  }
+
+  /** The limits of the configuration in force (they change on reload). */
+  private LimitsConfig limits() {
+    return options.config().get().limits();
   }
 
   /**
