@@ -92,6 +92,11 @@ public final class CollectorCatalog {
                 "system time, time zone and clocksource",
                 ctx -> new TimeCollector(ctx.paths())),
             new CollectorSpec(
+                "timex",
+                true,
+                "kernel clock synchronisation state from adjtimex(2)",
+                ctx -> new TimexCollector()),
+            new CollectorSpec(
                 "uname", true, "node_uname_info from uname(2)", ctx -> new UnameCollector()),
             new CollectorSpec(
                 "vmstat",
@@ -126,6 +131,7 @@ public final class CollectorCatalog {
         "pressure",
         "stat",
         "time",
+        "timex",
         "uname",
         "vmstat");
   }
