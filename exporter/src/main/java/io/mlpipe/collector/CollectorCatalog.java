@@ -30,6 +30,11 @@ public final class CollectorCatalog {
     return new CollectorCatalog(
         List.of(
             new CollectorSpec(
+                "conntrack",
+                true,
+                "connection tracking entries and limit from /proc/sys/net/netfilter, statistics from /proc/net/stat/nf_conntrack",
+                ctx -> new ConntrackCollector(ctx.paths())),
+            new CollectorSpec(
                 "cpu",
                 true,
                 "seconds per CPU and mode from /proc/stat",
@@ -118,6 +123,7 @@ public final class CollectorCatalog {
   /** The names of the host collectors (node_exporter's), for tests and the README. */
   public static List<String> hostCollectorNames() {
     return List.of(
+        "conntrack",
         "cpu",
         "diskstats",
         "filefd",
