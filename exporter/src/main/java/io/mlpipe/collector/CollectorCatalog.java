@@ -87,6 +87,11 @@ public final class CollectorCatalog {
                 "pressure stall information from /proc/pressure",
                 ctx -> new PressureCollector(ctx.paths())),
             new CollectorSpec(
+                "sockstat",
+                true,
+                "sockets per protocol from /proc/net/sockstat and /proc/net/sockstat6",
+                ctx -> new SockstatCollector(ctx.paths())),
+            new CollectorSpec(
                 "stat",
                 true,
                 "boot time, forks, interrupts, context switches from /proc/stat",
@@ -135,6 +140,7 @@ public final class CollectorCatalog {
         "netdev",
         "os",
         "pressure",
+        "sockstat",
         "stat",
         "time",
         "timex",
