@@ -80,6 +80,11 @@ public final class CollectorCatalog {
                 "network interface counters from /proc/net/dev",
                 ctx -> new NetdevCollector(ctx.paths())),
             new CollectorSpec(
+                "netstat",
+                true,
+                "protocol counters from /proc/net/netstat, /proc/net/snmp, /proc/net/snmp6 (--collector.netstat.fields)",
+                ctx -> new NetstatCollector(ctx.paths(), ctx.netstatFields())),
+            new CollectorSpec(
                 "os", true, "node_os_info from os-release", ctx -> new OsCollector(ctx.paths())),
             new CollectorSpec(
                 "pressure",
@@ -138,6 +143,7 @@ public final class CollectorCatalog {
         "meminfo",
         "netclass",
         "netdev",
+        "netstat",
         "os",
         "pressure",
         "sockstat",
