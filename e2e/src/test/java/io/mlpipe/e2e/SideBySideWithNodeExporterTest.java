@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged agent next to the real node_exporter (Debian's 1.5.0) on this machine: for every
- * metric of issue 4 that node_exporter exposes here, the same name, type, label names and label
- * value sets, and values within a stated tolerance. Prints a matched / not matched table.
+ * metric of issue 4 and of the conntrack, sockstat, netstat and timex collectors that node_exporter
+ * exposes here, the same name, type, label names and label value sets, and values within a stated
+ * tolerance. Prints a matched / not matched table.
  *
  * <p>node_exporter gets upstream 1.5.0's defaults, which Debian's build changes (it adds /run,
  * /mnt, /media to the filesystem mount point exclude and {@code ^lo$} as netdev exclude), so both
@@ -37,7 +38,12 @@ class SideBySideWithNodeExporterTest {
     /** Counters read ~100 ms apart: a few percent or a few units of their own scale. */
     COUNTER(0.03, 5),
     /** Byte and page counters, whose absolute steps are large. */
-    BYTES(0.03, 64 * 1024 * 1024);
+    BYTES(0.03, 64 * 1024 * 1024),
+    /**
+     * Socket and connection counts of the whole host (sockstat, Tcp_CurrEstab, conntrack entries):
+     * every HTTP request of the test, and any build beside it, opens and closes sockets.
+     */
+    SOCKETS(0.2, 50);
 
     final double relative;
     final double absolute;
@@ -110,6 +116,115 @@ class SideBySideWithNodeExporterTest {
               Map.entry("node_time_seconds", Tolerance.GAUGE),
               Map.entry("node_boot_time_seconds", Tolerance.EXACT),
               Map.entry("node_hwmon_temp_celsius", Tolerance.GAUGE)));
+
+  /**
+   * The conntrack, sockstat, netstat and timex collectors: every family node_exporter 1.5.0 exposes
+   * from them by default (those it does not expose on a machine count as not here).
+   */
+  static final Map<String, Tolerance> NETWORK_AND_CLOCK = new java.util.TreeMap<>();
+
+  static {
+    Map<String, Tolerance> m = NETWORK_AND_CLOCK;
+    m.put("node_nf_conntrack_entries", Tolerance.SOCKETS);
+    m.put("node_nf_conntrack_entries_limit", Tolerance.EXACT);
+    for (String stat :
+        List.of(
+            "found",
+            "invalid",
+            "ignore",
+            "insert",
+            "insert_failed",
+            "drop",
+            "early_drop",
+            "search_restart")) {
+      m.put("node_nf_conntrack_stat_" + stat, Tolerance.COUNTER);
+    }
+    m.put("node_sockstat_sockets_used", Tolerance.SOCKETS);
+    for (String proto : List.of("TCP", "UDP", "UDPLITE", "RAW", "FRAG")) {
+      for (String v : List.of("", "6")) {
+        m.put("node_sockstat_" + proto + v + "_inuse", Tolerance.SOCKETS);
+      }
+    }
+    for (String key : List.of("orphan", "tw", "alloc", "mem")) {
+      m.put("node_sockstat_TCP_" + key, Tolerance.SOCKETS);
+    }
+    m.put("node_sockstat_UDP_mem", Tolerance.SOCKETS);
+    m.put("node_sockstat_TCP_mem_bytes", Tolerance.BYTES);
+    m.put("node_sockstat_UDP_mem_bytes", Tolerance.BYTES);
+    m.put("node_sockstat_FRAG_memory", Tolerance.BYTES);
+    m.put("node_sockstat_FRAG6_memory", Tolerance.BYTES);
+    m.put("node_netstat_Ip_Forwarding", Tolerance.EXACT);
+    for (String f :
+        List.of(
+            "Icmp_InErrors",
+            "Icmp_InMsgs",
+            "Icmp_OutMsgs",
+            "Icmp6_InErrors",
+            "Icmp6_InMsgs",
+            "Icmp6_OutMsgs",
+            "TcpExt_ListenDrops",
+            "TcpExt_ListenOverflows",
+            "TcpExt_SyncookiesFailed",
+            "TcpExt_SyncookiesRecv",
+            "TcpExt_SyncookiesSent",
+            "TcpExt_TCPSynRetrans",
+            "TcpExt_TCPTimeouts",
+            "Tcp_ActiveOpens",
+            "Tcp_InErrs",
+            "Tcp_InSegs",
+            "Tcp_OutRsts",
+            "Tcp_OutSegs",
+            "Tcp_PassiveOpens",
+            "Tcp_RetransSegs",
+            "Udp_InDatagrams",
+            "Udp_InErrors",
+            "Udp_NoPorts",
+            "Udp_OutDatagrams",
+            "Udp_RcvbufErrors",
+            "Udp_SndbufErrors",
+            "Udp6_InDatagrams",
+            "Udp6_InErrors",
+            "Udp6_NoPorts",
+            "Udp6_OutDatagrams",
+            "Udp6_RcvbufErrors",
+            "Udp6_SndbufErrors",
+            "UdpLite_InErrors",
+            "UdpLite6_InErrors")) {
+      m.put("node_netstat_" + f, Tolerance.COUNTER);
+    }
+    m.put("node_netstat_Tcp_CurrEstab", Tolerance.SOCKETS);
+    for (String f : List.of("IpExt_InOctets", "IpExt_OutOctets", "Ip6_InOctets", "Ip6_OutOctets")) {
+      m.put("node_netstat_" + f, Tolerance.BYTES);
+    }
+    // adjtimex: the clock's state and constants do not move between two reads a moment apart;
+    // offset, frequency and the error bounds may.
+    for (String f :
+        List.of(
+            "sync_status",
+            "status",
+            "loop_time_constant",
+            "tick_seconds",
+            "tai_offset_seconds",
+            "pps_frequency_hertz",
+            "pps_jitter_seconds",
+            "pps_shift_seconds",
+            "pps_stability_hertz",
+            "pps_jitter_total",
+            "pps_calibration_total",
+            "pps_error_total",
+            "pps_stability_exceeded_total")) {
+      m.put("node_timex_" + f, Tolerance.EXACT);
+    }
+    for (String f :
+        List.of(
+            "offset_seconds",
+            "frequency_adjustment_ratio",
+            "maxerror_seconds",
+            "estimated_error_seconds")) {
+      m.put("node_timex_" + f, Tolerance.GAUGE);
+    }
+    METRICS.putAll(NETWORK_AND_CLOCK);
+  }
 
   /** The agent's documented defaults, given to node_exporter too. */
   static final String[] NODE_EXPORTER_ARGS = {
@@ -189,12 +304,11 @@ class SideBySideWithNodeExporterTest {
             .collect(Collectors.toCollection(TreeSet::new));
 
     StringBuilder table = new StringBuilder("\n");
-    table
-        .append(row("metric (issue 4)", "node_exporter", "mlpipe", "series", "result"))
-        .append('\n');
+    table.append(row("metric", "node_exporter", "mlpipe", "series", "result")).append('\n');
     rows.forEach(r -> table.append(r).append('\n'));
     table.append(
-        "\n%d of %d issue-4 metrics matched, %d not exposed by node_exporter on this machine\n"
+        ("\n%d of %d compared metrics (issue 4's, conntrack, sockstat, netstat, timex) matched, %d"
+                + " not exposed by node_exporter on this machine\n")
             .formatted(matched, METRICS.size() - notHere, notHere));
     table.append(
         "further node_exporter families the agent also exposes (%d): %s\n"
@@ -205,7 +319,17 @@ class SideBySideWithNodeExporterTest {
     System.out.println(table);
 
     assertThat(problems).as(table.toString()).isEmpty();
-    assertThat(matched).isGreaterThanOrEqualTo(50);
+    assertThat(matched).isGreaterThanOrEqualTo(50 + 60);
+    // conntrack, sockstat, netstat and timex: all of their families node_exporter has here.
+    assertThat(NETWORK_AND_CLOCK.keySet().stream().filter(ne::containsKey))
+        .as(table.toString())
+        .allMatch(ours::containsKey);
+    assertThat(
+            ne.keySet().stream()
+                .filter(k -> k.matches("node_(nf_conntrack|sockstat|netstat|timex)_.*"))
+                .filter(k -> !NETWORK_AND_CLOCK.containsKey(k)))
+        .as("families of the four collectors the test does not compare")
+        .isEmpty();
   }
 
   private static List<String> compare(Exposition.Family ne, Exposition.Family ours, Tolerance t) {

@@ -161,6 +161,14 @@ final class ServeCommand implements Callable<Integer> {
   String mountTimeout;
 
   @Option(
+      names = "--collector.netstat.fields",
+      defaultValue = CollectorContext.DEFAULT_NETSTAT_FIELDS,
+      paramLabel = "REGEX",
+      description =
+          "Regexp of fields to return for the netstat collector (default: ${DEFAULT-VALUE}).")
+  String netstatFields;
+
+  @Option(
       names = "--collector.gpu.nvidia-smi",
       defaultValue = "nvidia-smi",
       paramLabel = "COMMAND",
@@ -351,7 +359,8 @@ final class ServeCommand implements Callable<Integer> {
             duration("--collector.gpu.interval", gpuInterval),
             duration("--collector.gpu.timeout", gpuTimeout),
             gpuExpected,
-            true));
+            true),
+        regex("--collector.netstat.fields", netstatFields));
   }
 
   private long size(String flag, String value) {

@@ -30,6 +30,11 @@ public final class CollectorCatalog {
     return new CollectorCatalog(
         List.of(
             new CollectorSpec(
+                "conntrack",
+                true,
+                "connection tracking entries and limit from /proc/sys/net/netfilter, statistics from /proc/net/stat/nf_conntrack",
+                ctx -> new ConntrackCollector(ctx.paths())),
+            new CollectorSpec(
                 "cpu",
                 true,
                 "seconds per CPU and mode from /proc/stat",
@@ -75,12 +80,22 @@ public final class CollectorCatalog {
                 "network interface counters from /proc/net/dev",
                 ctx -> new NetdevCollector(ctx.paths())),
             new CollectorSpec(
+                "netstat",
+                true,
+                "protocol counters from /proc/net/netstat, /proc/net/snmp, /proc/net/snmp6 (--collector.netstat.fields)",
+                ctx -> new NetstatCollector(ctx.paths(), ctx.netstatFields())),
+            new CollectorSpec(
                 "os", true, "node_os_info from os-release", ctx -> new OsCollector(ctx.paths())),
             new CollectorSpec(
                 "pressure",
                 true,
                 "pressure stall information from /proc/pressure",
                 ctx -> new PressureCollector(ctx.paths())),
+            new CollectorSpec(
+                "sockstat",
+                true,
+                "sockets per protocol from /proc/net/sockstat and /proc/net/sockstat6",
+                ctx -> new SockstatCollector(ctx.paths())),
             new CollectorSpec(
                 "stat",
                 true,
@@ -91,6 +106,11 @@ public final class CollectorCatalog {
                 true,
                 "system time, time zone and clocksource",
                 ctx -> new TimeCollector(ctx.paths())),
+            new CollectorSpec(
+                "timex",
+                true,
+                "kernel clock synchronisation state from adjtimex(2)",
+                ctx -> new TimexCollector()),
             new CollectorSpec(
                 "uname", true, "node_uname_info from uname(2)", ctx -> new UnameCollector()),
             new CollectorSpec(
@@ -113,6 +133,7 @@ public final class CollectorCatalog {
   /** The names of the host collectors (node_exporter's), for tests and the README. */
   public static List<String> hostCollectorNames() {
     return List.of(
+        "conntrack",
         "cpu",
         "diskstats",
         "filefd",
@@ -122,10 +143,13 @@ public final class CollectorCatalog {
         "meminfo",
         "netclass",
         "netdev",
+        "netstat",
         "os",
         "pressure",
+        "sockstat",
         "stat",
         "time",
+        "timex",
         "uname",
         "vmstat");
   }

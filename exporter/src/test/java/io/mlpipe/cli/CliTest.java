@@ -68,6 +68,23 @@ class CliTest {
   }
 
   @Test
+  void netstatFieldsDefaultIsNodeExporters150AndABadRegexIsAUsageError() {
+    assertThat(run("serve", "--help")).isZero();
+    assertThat(out.toString()).contains("--collector.netstat.fields", "--[no-]collector.netstat");
+    CommandLine cli = Main.commandLine();
+    cli.parseArgs("serve");
+    ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+    assertThat(serve.netstatFields)
+        .isEqualTo(
+            "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|"
+                + "OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|"
+                + "InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|"
+                + "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$");
+    assertThat(run("serve", "--collector.netstat.fields=^(Tcp_")).isEqualTo(2);
+    assertThat(err.toString()).contains("--collector.netstat.fields: invalid regular expression");
+  }
+
+  @Test
   void unknownCollectorIsAUsageError() {
     assertThat(run("serve", "--no-collector.nosuch")).isEqualTo(2);
   }

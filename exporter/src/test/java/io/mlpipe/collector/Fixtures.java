@@ -37,8 +37,8 @@ public final class Fixtures {
 
   /**
    * What {@code promtool check metrics} says, less the one lint it also prints for node_exporter's
-   * own output: the camelCase /proc/meminfo field names of {@code node_memory_*} (MemTotal, ...),
-   * which node-mixin queries by exactly those names.
+   * own output: the camelCase kernel field names of {@code node_memory_*} and {@code
+   * node_netstat_*}, which node-mixin queries by exactly those names.
    */
   public static List<String> promtoolProblems(String exposition) {
     return Promtool.metricProblems(exposition);

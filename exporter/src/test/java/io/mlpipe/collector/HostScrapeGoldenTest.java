@@ -26,6 +26,7 @@ class HostScrapeGoldenTest {
   static Map<String, Collector> hostCollectors() {
     HostPaths p = Fixtures.paths();
     Map<String, Collector> c = new java.util.LinkedHashMap<>();
+    c.put("conntrack", new ConntrackCollector(p));
     c.put("cpu", new CpuCollector(p));
     c.put("diskstats", new DiskstatsCollector(p));
     c.put("filefd", new FilefdCollector(p));
@@ -44,12 +45,17 @@ class HostScrapeGoldenTest {
     c.put("meminfo", new MeminfoCollector(p));
     c.put("netclass", new NetclassCollector(p));
     c.put("netdev", new NetdevCollector(p));
+    c.put(
+        "netstat",
+        new NetstatCollector(p, java.util.regex.Pattern.compile(NetstatCollector.DEFAULT_FIELDS)));
     c.put("os", new OsCollector(p));
     c.put("pressure", new PressureCollector(p));
+    c.put("sockstat", new SockstatCollector(p, 4096));
     c.put("stat", new StatCollector(p));
     c.put(
         "time",
         new TimeCollector(p, Clock.fixed(Instant.ofEpochSecond(1_795_546_063L), ZoneOffset.UTC)));
+    c.put("timex", new TimexCollector(() -> java.util.Optional.of(TimexCollectorTest.MICRO)));
     c.put(
         "uname",
         new UnameCollector(

@@ -26,8 +26,9 @@ public final class Promtool {
 
   /**
    * What {@code promtool check metrics} says, less the one lint it also prints for node_exporter's
-   * own output: the camelCase /proc/meminfo field names of {@code node_memory_*} (MemTotal, ...),
-   * which node-mixin queries by exactly those names.
+   * own output: the camelCase kernel field names of {@code node_memory_*} (/proc/meminfo: MemTotal,
+   * ...) and {@code node_netstat_*} (/proc/net/snmp: Tcp_ActiveOpens, ...), which node-mixin
+   * queries by exactly those names.
    */
   public static List<String> metricProblems(String exposition) {
     return checkMetrics(exposition)
@@ -36,7 +37,8 @@ public final class Promtool {
         .filter(
             l ->
                 !l.matches(
-                    "^node_memory_\\S+ metric names should be written in 'snake_case' not 'camelCase'$"))
+                    "^node_(memory|netstat)_\\S+ metric names should be written in 'snake_case'"
+                        + " not 'camelCase'$"))
         .toList();
   }
 
