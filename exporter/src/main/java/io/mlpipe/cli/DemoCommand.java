@@ -2,6 +2,7 @@ package io.mlpipe.cli;
 
 import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
+import io.mlpipe.StartupException;
 import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.config.ConfigException;
@@ -13,6 +14,7 @@ import io.mlpipe.demo.FaultKind;
 import io.mlpipe.demo.Workload;
 import io.mlpipe.http.ListenAddress;
 import io.mlpipe.store.FsyncMode;
+import io.mlpipe.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -183,26 +185,34 @@ final class DemoCommand implements Callable<Integer> {
       try {
         holder = ConfigHolder.load(config);
       } catch (ConfigException e) {
-        System.err.println("mlpipe demo: invalid configuration, not starting:");
-        e.errors().forEach(err -> System.err.println("  " + err));
         deleteTree(tempDir);
-        return 1;
+        return ServeCommand.refuse(
+            spec.commandLine(), "mlpipe demo: invalid configuration, not starting:", e);
       }
-      agent =
-          Agent.start(
-              new AgentOptions(
-                  address,
-                  holder,
-                  CollectorCatalog.standard(),
-                  Map.of(),
-                  CollectorContext.defaults(),
-                  storagePath != null ? storagePath : tempDir.resolve("data"),
-                  FsyncMode.batch,
-                  false,
-                  Map.of(
-                      "web.listen-address", listenAddress,
-                      "config.file", config.toString(),
-                      "demo.speed", Double.toString(speed))));
+      Path storage = storagePath != null ? storagePath : tempDir.resolve("data");
+      try {
+        agent =
+            Agent.start(
+                new AgentOptions(
+                    address,
+                    holder,
+                    CollectorCatalog.standard(),
+                    Map.of(),
+                    CollectorContext.defaults(),
+                    storage,
+                    FsyncMode.batch,
+                    false,
+                    Map.of(
+                        "web.listen-address", listenAddress,
+                        "config.file", config.toString(),
+                        "demo.speed", Double.toString(speed))));
+      } catch (StartupException e) {
+        deleteTree(tempDir);
+        return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", e);
+      } catch (StoreException e) {
+        deleteTree(tempDir);
+        return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", storage, e);
+      }
       String host =
           address.host() == null || address.host().equals("0.0.0.0")
               ? "127.0.0.1"

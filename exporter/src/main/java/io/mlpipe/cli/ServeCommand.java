@@ -253,18 +253,14 @@ final class ServeCommand implements Callable<Integer> {
     try {
       config = ConfigHolder.load(configFile);
     } catch (ConfigException e) {
-      System.err.println("mlpipe: invalid configuration, not starting:");
-      e.errors().forEach(err -> System.err.println("  " + err));
-      return 1;
+      return refuse(spec.commandLine(), "mlpipe: invalid configuration, not starting:", e);
     }
     WebConfig webConfig = WebConfig.none();
     if (webConfigFile != null) {
       try {
         webConfig = WebConfigLoader.load(webConfigFile);
       } catch (ConfigException e) {
-        System.err.println("mlpipe: invalid web configuration, not starting:");
-        e.errors().forEach(err -> System.err.println("  " + err));
-        return 1;
+        return refuse(spec.commandLine(), "mlpipe: invalid web configuration, not starting:", e);
       }
     }
     long auditBytes = size("--audit.max-size", auditMaxSize);
@@ -293,21 +289,9 @@ final class ServeCommand implements Callable<Integer> {
     try {
       agent = Agent.start(options);
     } catch (StoreException e) {
-      log.error("cannot open the store: {}", e.getMessage());
-      System.err.println("mlpipe: cannot open the store: " + e.getMessage());
-      return 1;
+      return refuse(spec.commandLine(), "mlpipe", storagePath, e);
     } catch (StartupException e) {
-      String flag =
-          switch (e.part()) {
-            case LISTEN_ADDRESS -> "--web.listen-address";
-            case STORAGE -> "--storage.path";
-            case AUDIT_LOG -> "--audit.path";
-          };
-      spec.commandLine()
-          .getErr()
-          .println("mlpipe: " + flag + "=" + e.value() + ": " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return 1;
+      return refuse(spec.commandLine(), "mlpipe", e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -333,6 +317,44 @@ final class ServeCommand implements Callable<Integer> {
         });
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Prints why the agent does not start, as one line naming the flag and its value ({@code mlpipe:
+   * --audit.path=/x/y: cannot open the audit log: /x: Not a directory}), and returns exit code 1:
+   * an unusable path or port is the surroundings' fault, not a bug, so no stack trace.
+   */
+  static int refuse(CommandLine cli, String program, StartupException e) {
+    String flag =
+        switch (e.part()) {
+          case LISTEN_ADDRESS -> "--web.listen-address";
+          case STORAGE -> "--storage.path";
+          case AUDIT_LOG -> "--audit.path";
+        };
+    cli.getErr().println(program + ": " + flag + "=" + e.value() + ": " + e.getMessage());
+    cli.getErr().flush();
+    return 1;
+  }
+
+  /** As {@link #refuse(CommandLine, String, StartupException)} for a store it cannot read. */
+  static int refuse(CommandLine cli, String program, Path storagePath, StoreException e) {
+    cli.getErr()
+        .println(
+            program
+                + ": --storage.path="
+                + storagePath
+                + ": cannot open the store: "
+                + e.getMessage());
+    cli.getErr().flush();
+    return 1;
+  }
+
+  /** Prints the configuration's errors, one per line under {@code heading}; returns 1. */
+  static int refuse(CommandLine cli, String heading, ConfigException e) {
+    cli.getErr().println(heading);
+    e.errors().forEach(err -> cli.getErr().println("  " + err));
+    cli.getErr().flush();
+    return 1;
   }
 
   private Map<String, String> flagsForStatus() {

@@ -76,7 +76,9 @@ public final class AuditLog implements AutoCloseable {
             .register(registry);
     if (settings.path() != null) {
       Path parent = settings.path().toAbsolutePath().getParent();
-      Files.createDirectories(parent);
+      if (parent != null) { // null for "/", which openFile refuses as a directory
+        Files.createDirectories(parent);
+      }
       openFile();
       writer = new Thread(this::writeLoop, "audit-log");
       writer.setDaemon(true);

@@ -1,13 +1,19 @@
 package io.mlpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.mlpipe.testing.TestCa;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class CliTest {
@@ -145,6 +151,113 @@ class CliTest {
   }
 
   @Test
+  void checkConfigReadsTlsFilesRelativeToTheWebConfigNotTheWorkingDirectory(@TempDir Path dir)
+      throws Exception {
+    Path tls = dir.resolve("tls");
+    TestCa ca = TestCa.create("check-config-ca");
+    ca.server(tls, "server");
+    ca.writeCert(tls.resolve("ca.pem"));
+    Path web =
+        Files.writeString(
+            tls.resolve("web.yml"),
+            """
+            tls_server_config:
+              cert_file: server.crt
+              key_file: server.key
+              client_auth_type: RequireAndVerifyClientCert
+              client_ca_file: ca.pem
+            """);
+    assertThat(Path.of("server.crt")).doesNotExist(); // relative to the working directory: none
+
+    assertThat(run("check-config", "--web.config.file=" + web)).as("%s", err).isZero();
+    assertThat(out.toString())
+        .contains(
+            "Checking " + web,
+            "SUCCESS: web config: TLS TLSv1.2/TLSv1.3, client certificates:"
+                + " RequireAndVerifyClientCert, 0 basic-auth users, 0 headers");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  /** An invalid web config, one line per YAML line ('|' for a newline), and one error it has. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = ';',
+      quoteCharacter = '"',
+      textBlock =
+          """
+          bad YAML;           basic_auth_users: {alice: x;  web.yml:2:1: invalid YAML: while parsing a flow mapping
+          unknown field;      basic_auth: {};               web.yml:1:1: basic_auth: unknown key 'basic_auth'
+          bad bcrypt hash;    basic_auth_users:|  alice: secret;  web.yml:2:10: basic_auth_users.alice: must be a bcrypt hash like $2y$10$...
+          missing cert file;  tls_server_config:|  cert_file: none.crt|  key_file: none.key;  web.yml:2:14: tls_server_config.cert_file: cannot read
+          bad client_auth_type;  tls_server_config:|  cert_file: a|  key_file: b|  client_auth_type: Always;  web.yml:4:21: tls_server_config.client_auth_type: unknown client_auth_type 'Always'
+          bad TLS version;    tls_server_config:|  min_version: TLS10;  web.yml:2:16: tls_server_config.min_version: TLS versions below TLS12 are disabled
+          """)
+  void checkConfigRefusesAWebConfigWithTheLinesServeRefusesToStartWith(
+      String what, String yaml, String expected, @TempDir Path dir) throws Exception {
+    Path web = Files.writeString(dir.resolve("web.yml"), yaml.replace('|', '\n') + "\n");
+    String error = web + expected.strip().substring("web.yml".length());
+
+    assertThat(run("check-config", "--web.config.file=" + web)).as("%s", err).isEqualTo(1);
+    List<String> checked = err.toString().lines().toList();
+    assertThat(checked.subList(0, 2)).containsExactly("Checking " + web, "  FAILED:");
+    assertThat(checked).anySatisfy(line -> assertThat(line).startsWith("  " + error));
+    assertThat(out.toString()).doesNotContain("SUCCESS");
+
+    err.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "serve",
+                "--web.listen-address=127.0.0.1:0",
+                "--storage.path=" + dir.resolve("data"),
+                "--web.config.file=" + web))
+        .isEqualTo(1);
+    List<String> refused = err.toString().lines().toList();
+    assertThat(refused.get(0)).isEqualTo("mlpipe: invalid web configuration, not starting:");
+    assertThat(refused.subList(1, refused.size()))
+        .as("what serve refuses to start with is what check-config reports")
+        .isEqualTo(checked.subList(2, checked.size()));
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void checkConfigChecksTheTokensFileTheConfigNames(@TempDir Path dir) throws Exception {
+    Path agent = Files.writeString(dir.resolve("agent.yml"), "auth:\n  tokens_file: tokens.yml\n");
+    Path tokens =
+        Files.writeString(
+            dir.resolve("tokens.yml"),
+            "tokens:\n  - name: ci\n    sha256: " + "a".repeat(64) + "\n    jobs: ['*']\n");
+    assertThat(run("check-config", agent.toString())).as("%s", err).isZero();
+    assertThat(out.toString()).contains("Checking " + agent, "SUCCESS");
+
+    Files.writeString(tokens, "tokens:\n  - name: ci\n    sha256: xyz\n");
+    err.getBuffer().setLength(0);
+    assertThat(run("check-config", agent.toString())).isEqualTo(1);
+    List<String> checked = err.toString().lines().toList();
+    assertThat(checked)
+        .contains("Checking " + agent, "  FAILED:")
+        .anySatisfy(
+            line ->
+                assertThat(line).startsWith("  " + tokens + ":3:13: tokens[0].sha256: must be 64"));
+
+    err.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "serve",
+                "--web.listen-address=127.0.0.1:0",
+                "--storage.path=" + dir.resolve("data"),
+                "--config.file=" + agent))
+        .isEqualTo(1);
+    List<String> refused = err.toString().lines().toList();
+    assertThat(refused.get(0)).isEqualTo("mlpipe: invalid configuration, not starting:");
+    assertThat(refused.subList(1, refused.size())).isEqualTo(checked.subList(2, checked.size()));
+
+    Files.delete(tokens);
+    err.getBuffer().setLength(0);
+    assertThat(run("check-config", agent.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains(tokens + ": cannot read auth.tokens_file");
+  }
+
+  @Test
   void checkConfigNeedsSomethingToCheck() {
     assertThat(run("check-config")).isEqualTo(2);
     assertThat(err.toString()).contains("at least one FILE or --web.config.file");
@@ -171,6 +284,89 @@ class CliTest {
         .isEqualTo(
             "mlpipe: --storage.path=%s: cannot open the store: %s: Not a directory%n"
                 .formatted(file.resolve("data"), file.resolve("data")));
+  }
+
+  @Test
+  void anAuditPathThatIsADirectoryEndsStartUpWithOneLine(@TempDir Path dir) throws Exception {
+    String listen = "--web.listen-address=127.0.0.1:0";
+    String store = "--storage.path=" + dir.resolve("data");
+
+    assertThat(run("serve", listen, store, "--audit.path=" + dir)).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "mlpipe: --audit.path=%s: cannot open the audit log: %s: Is a directory%n"
+                .formatted(dir, dir));
+
+    // "/" has no parent directory to create
+    err.getBuffer().setLength(0);
+    assertThat(run("serve", listen, store, "--audit.path=/")).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "mlpipe: --audit.path=/: cannot open the audit log: /: Is a directory%n".formatted());
+  }
+
+  @Test
+  void readOnlyDirectoriesEndStartUpWithOneLine(@TempDir Path dir) throws Exception {
+    Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      assumeFalse(Files.isWritable(readOnly), "root writes into read-only directories");
+      String listen = "--web.listen-address=127.0.0.1:0";
+      Path audit = readOnly.resolve("audit.log");
+      assertThat(
+              run(
+                  "serve",
+                  listen,
+                  "--storage.path=" + dir.resolve("data"),
+                  "--audit.path=" + audit))
+          .isEqualTo(1);
+      assertThat(err.toString())
+          .isEqualTo(
+              "mlpipe: --audit.path=%s: cannot open the audit log: %s: Permission denied%n"
+                  .formatted(audit, audit));
+
+      err.getBuffer().setLength(0);
+      Path data = readOnly.resolve("data");
+      assertThat(run("serve", listen, "--storage.path=" + data)).isEqualTo(1);
+      assertThat(err.toString())
+          .isEqualTo(
+              "mlpipe: --storage.path=%s: cannot open the store: %s: Permission denied%n"
+                  .formatted(data, data));
+    } finally {
+      Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void aStoreFromANewerVersionEndsStartUpWithOneLineNamingTheFlag(@TempDir Path dir)
+      throws Exception {
+    Path data = Files.createDirectory(dir.resolve("data"));
+    Files.write(
+        data.resolve("wal-00000000000000000001.log"),
+        new byte[] {'M', 'L', 'P', 'W', 'A', 'L', 9, 0});
+    assertThat(run("serve", "--web.listen-address=127.0.0.1:0", "--storage.path=" + data))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("mlpipe: --storage.path=" + data + ": cannot open the store: ")
+        .contains("was written by a newer mlpipe (WAL format version 9")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void demoWithAnUnusableStoragePathEndsWithOneLine(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+    Path data = file.resolve("data");
+    assertThat(
+            run(
+                "demo",
+                "--web.listen-address=127.0.0.1:0",
+                "--duration=1s",
+                "--storage.path=" + data))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "mlpipe demo: --storage.path=%s: cannot open the store: %s: Not a directory%n"
+                .formatted(data, data));
   }
 
   @Test
