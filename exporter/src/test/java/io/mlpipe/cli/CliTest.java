@@ -1,14 +1,12 @@
 package io.mlpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.mlpipe.testing.TestCa;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -303,38 +301,6 @@ class CliTest {
     assertThat(err.toString())
         .isEqualTo(
             "mlpipe: --audit.path=/: cannot open the audit log: /: Is a directory%n".formatted());
-  }
-
-  @Test
-  void readOnlyDirectoriesEndStartUpWithOneLine(@TempDir Path dir) throws Exception {
-    Path readOnly = Files.createDirectory(dir.resolve("read-only"));
-    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
-    try {
-      assumeFalse(Files.isWritable(readOnly), "root writes into read-only directories");
-      String listen = "--web.listen-address=127.0.0.1:0";
-      Path audit = readOnly.resolve("audit.log");
-      assertThat(
-              run(
-                  "serve",
-                  listen,
-                  "--storage.path=" + dir.resolve("data"),
-                  "--audit.path=" + audit))
-          .isEqualTo(1);
-      assertThat(err.toString())
-          .isEqualTo(
-              "mlpipe: --audit.path=%s: cannot open the audit log: %s: Permission denied%n"
-                  .formatted(audit, audit));
-
-      err.getBuffer().setLength(0);
-      Path data = readOnly.resolve("data");
-      assertThat(run("serve", listen, "--storage.path=" + data)).isEqualTo(1);
-      assertThat(err.toString())
-          .isEqualTo(
-              "mlpipe: --storage.path=%s: cannot open the store: %s: Permission denied%n"
-                  .formatted(data, data));
-    } finally {
-      Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
   }
 
   @Test
