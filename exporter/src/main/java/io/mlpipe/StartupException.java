@@ -1,11 +1,7 @@
 package io.mlpipe;
 
+import io.mlpipe.config.IoErrors;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 
 /**
  * The agent could not start because of its surroundings (a path it cannot write, a port in use),
@@ -39,31 +35,8 @@ public final class StartupException extends Exception {
     return value;
   }
 
-  /**
-   * The cause in words: NIO's file exceptions carry the path and often no reason (an
-   * AccessDeniedException's message is just the path).
-   */
+  /** The cause in words ({@link IoErrors#describe}). */
   static String reason(IOException e) {
-    if (e instanceof FileSystemException fse) {
-      String why = fse.getReason();
-      if (why == null) {
-        why =
-            fse instanceof AccessDeniedException
-                ? "Permission denied"
-                : fse instanceof NoSuchFileException
-                    ? "No such file or directory"
-                    : fse instanceof FileAlreadyExistsException
-                        ? "File exists and is not a directory"
-                        : fse instanceof NotDirectoryException
-                            ? "Not a directory"
-                            : fse.getClass().getSimpleName();
-      }
-      return fse.getFile() + ": " + why;
-    }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
+    return IoErrors.describe(e);
   }
 }

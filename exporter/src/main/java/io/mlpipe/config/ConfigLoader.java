@@ -62,7 +62,8 @@ public final class ConfigLoader {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException(
-          List.of(new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + e)));
+          List.of(
+              new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + IoErrors.why(e))));
     }
     String text;
     try {
@@ -97,7 +98,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           List.of(
               new ConfigError(
-                  file.toString(), 0, 0, "", "cannot read auth.tokens_file: " + e.getMessage())));
+                  file.toString(), 0, 0, "", "cannot read auth.tokens_file: " + IoErrors.why(e))));
     }
     List<ConfigError> errors = new ArrayList<>();
     YamlNode root = YamlNode.parse(file.toString(), text, errors);

@@ -2,6 +2,7 @@ package io.mlpipe.http;
 
 import io.mlpipe.config.ConfigError;
 import io.mlpipe.config.ConfigException;
+import io.mlpipe.config.IoErrors;
 import io.mlpipe.config.YamlNode;
 import java.io.IOException;
 import java.io.Reader;
@@ -126,7 +127,8 @@ public final class WebConfigLoader {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException(
-          List.of(new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + e)));
+          List.of(
+              new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + IoErrors.why(e))));
     }
     Path dir = file.toAbsolutePath().getParent();
     return parse(file.toString(), text, dir, file);

@@ -252,7 +252,8 @@ class CliTest {
     Files.delete(tokens);
     err.getBuffer().setLength(0);
     assertThat(run("check-config", agent.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains(tokens + ": cannot read auth.tokens_file");
+    assertThat(err.toString())
+        .contains(tokens + ": cannot read auth.tokens_file: No such file or directory");
   }
 
   @Test

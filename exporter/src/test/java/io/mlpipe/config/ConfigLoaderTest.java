@@ -97,7 +97,7 @@ class ConfigLoaderTest {
   void aMissingFileIsAConfigError(@TempDir Path dir) {
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yml")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("absent.yml: cannot read file");
+        .hasMessageContaining("absent.yml: cannot read file: No such file or directory");
   }
 
   @Test
