@@ -30,6 +30,19 @@ class CliTest {
     return cli.execute(args);
   }
 
+  /** Starts serve with {@code flag}, which must refuse (exit 1); returns what it printed. */
+  private List<String> serveRefusal(Path dir, String flag) {
+    err.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "serve",
+                "--web.listen-address=127.0.0.1:0",
+                "--storage.path=" + dir.resolve("data"),
+                flag))
+        .isEqualTo(1);
+    return err.toString().lines().toList();
+  }
+
   @Test
   void unknownFlagIsAUsageErrorWithExitCode2() {
     assertThat(run("serve", "--web.listen-adress=:1")).isEqualTo(2);
@@ -201,15 +214,7 @@ class CliTest {
     assertThat(checked).anySatisfy(line -> assertThat(line).startsWith("  " + error));
     assertThat(out.toString()).doesNotContain("SUCCESS");
 
-    err.getBuffer().setLength(0);
-    assertThat(
-            run(
-                "serve",
-                "--web.listen-address=127.0.0.1:0",
-                "--storage.path=" + dir.resolve("data"),
-                "--web.config.file=" + web))
-        .isEqualTo(1);
-    List<String> refused = err.toString().lines().toList();
+    List<String> refused = serveRefusal(dir, "--web.config.file=" + web);
     assertThat(refused.get(0)).isEqualTo("mlpipe: invalid web configuration, not starting:");
     assertThat(refused.subList(1, refused.size()))
         .as("what serve refuses to start with is what check-config reports")
@@ -237,15 +242,7 @@ class CliTest {
             line ->
                 assertThat(line).startsWith("  " + tokens + ":3:13: tokens[0].sha256: must be 64"));
 
-    err.getBuffer().setLength(0);
-    assertThat(
-            run(
-                "serve",
-                "--web.listen-address=127.0.0.1:0",
-                "--storage.path=" + dir.resolve("data"),
-                "--config.file=" + agent))
-        .isEqualTo(1);
-    List<String> refused = err.toString().lines().toList();
+    List<String> refused = serveRefusal(dir, "--config.file=" + agent);
     assertThat(refused.get(0)).isEqualTo("mlpipe: invalid configuration, not starting:");
     assertThat(refused.subList(1, refused.size())).isEqualTo(checked.subList(2, checked.size()));
 
