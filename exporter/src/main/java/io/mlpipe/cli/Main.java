@@ -1,6 +1,7 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.collector.CollectorCatalog;
+import java.nio.file.Path;
 import java.util.Set;
 import picocli.CommandLine;
 
@@ -23,6 +24,16 @@ public final class Main {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new MlpipeCommand());
+    // An empty path would mean the working directory (`--storage.path=` writing the WAL there):
+    // for every PATH, FILE and DIR option, empty is a usage error instead.
+    cli.registerConverter(
+        Path.class,
+        value -> {
+          if (value.isBlank()) {
+            throw new CommandLine.TypeConversionException("must not be empty");
+          }
+          return Path.of(value);
+        });
     ServeCommand.addCollectorFlags(
         cli.getSubcommands().get("serve").getCommandSpec(), CollectorCatalog.standard());
     // Everything after the command's name is the command's: mlpipe run ... python x.py --lr 1

@@ -102,6 +102,18 @@ class CliTest {
   }
 
   @Test
+  void anEmptyPathIsAUsageError() {
+    for (String flag : List.of("--storage.path=", "--audit.path=", "--config.file= ")) {
+      err.getBuffer().setLength(0);
+      assertThat(run("serve", flag)).as(flag).isEqualTo(2);
+      assertThat(err.toString())
+          .contains("Invalid value for option '" + flag.substring(0, flag.indexOf('=')) + "'")
+          .contains("must not be empty");
+    }
+    assertThat(run("demo", "--storage.path=")).isEqualTo(2);
+  }
+
+  @Test
   void unknownCollectorIsAUsageError() {
     assertThat(run("serve", "--no-collector.nosuch")).isEqualTo(2);
   }
