@@ -21,7 +21,7 @@ public final class StartupException extends Exception {
   private final String value;
 
   public StartupException(Part part, String value, String what, IOException cause) {
-    super(what + ": " + reason(cause), cause);
+    super(what + ": " + IoErrors.describe(cause), cause);
     this.part = part;
     this.value = value;
   }
@@ -33,10 +33,5 @@ public final class StartupException extends Exception {
   /** The setting's value, e.g. the path. */
   public String value() {
     return value;
-  }
-
-  /** The cause in words ({@link IoErrors#describe}). */
-  static String reason(IOException e) {
-    return IoErrors.describe(e);
   }
 }
