@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlpipe.config.LimitsConfig;
+import io.mlpipe.testing.Wait;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -255,11 +257,10 @@ class DurableStoreTest {
     long now = System.currentTimeMillis();
     s.write(List.of(new Mutation.Replace(key("short"), List.of(gauge("g", 1)), now, 200)));
     s.write(List.of(new Mutation.Replace(key("forever"), List.of(gauge("g", 1)), now, 0)));
-    long deadline = System.currentTimeMillis() + 5000;
-    while (s.group(key("short")) != null && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(s.group(key("short"))).isNull();
+    Wait.until(
+        "the short-lived group expires",
+        Duration.ofSeconds(5),
+        () -> s.group(key("short")) == null);
     assertThat(s.group(key("forever"))).isNotNull();
   }
 
@@ -292,6 +293,14 @@ class DurableStoreTest {
     }
   }
 
+  private long walSegments() {
+    try (var files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("wal-")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void walSegmentsCoveredByASnapshotAreDeleted() throws Exception {
     DurableStore s =
@@ -302,15 +311,12 @@ class DurableStoreTest {
     for (int i = 0; i < 35; i++) {
       s.write(List.of(new Mutation.Replace(key("a" + (i % 5)), List.of(gauge("g", i)), i, 0)));
     }
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!Files.exists(dir.resolve("snapshot")) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(200);
-    try (var files = Files.list(dir)) {
-      assertThat(files.filter(p -> p.getFileName().toString().startsWith("wal-")).count())
-          .isLessThanOrEqualTo(2);
-    }
+    // The snapshot is written, then the segments it covers are deleted: wait for both.
+    Wait.until(
+        "a snapshot and at most 2 WAL segments",
+        Duration.ofSeconds(5),
+        () -> Files.exists(dir.resolve("snapshot")) && walSegments() <= 2,
+        () -> walSegments() + " segments");
     s.abandon();
     DurableStore again = open();
     assertThat(value(again, "a4", "g")).isEqualTo(34.0);
