@@ -22,7 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Wal implements AutoCloseable {
 
-  static final int FORMAT_VERSION = 1;
+  /**
+   * 2 added the operations that decide from stored state ({@code Op.Init}, {@code Op.RemoveOthers},
+   * {@code Op.ObserveElapsed}); version 1 segments hold a subset and replay as they are. A version
+   * 1 mlpipe refuses version 2 segments as "written by a newer mlpipe".
+   */
+  static final int FORMAT_VERSION = 2;
+
   private static final byte[] MAGIC = "MLPWAL".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 8;
   private static final int MAX_RECORD = 256 * 1024 * 1024;

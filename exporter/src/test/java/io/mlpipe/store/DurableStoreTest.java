@@ -174,7 +174,7 @@ class DurableStoreTest {
     assertThatThrownBy(this::open)
         .isInstanceOf(StoreException.class)
         .hasMessageContaining(
-            "was written by a newer mlpipe (WAL format version 9, this one reads up to 1)");
+            "was written by a newer mlpipe (WAL format version 9, this one reads up to 2)");
   }
 
   @Test
