@@ -121,7 +121,8 @@ final class Wal implements AutoCloseable {
       }
       int pos = start;
       while (pos < bytes.length) {
-        long last = entries.isEmpty() ? Long.MAX_VALUE : entries.get(entries.size() - 1).seq();
+        // The record before this one; for a segment's first, the number its name says precedes it.
+        long last = entries.isEmpty() ? firstSeq(seg) - 1 : entries.get(entries.size() - 1).seq();
         int len = recordAt(bytes, pos);
         if (len < 0) {
           corruptions++;
@@ -262,9 +263,6 @@ final class Wal implements AutoCloseable {
 
   /** The first valid record from {@code from} on that continues after {@code last}, or -1. */
   private static int nextRecord(byte[] bytes, int from, long last) {
-    if (last == Long.MAX_VALUE) {
-      return -1; // nothing to continue: a torn first record ends the segment
-    }
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     for (int p = from; p + 16 <= bytes.length; p++) {
       long seq = buf.getLong(p + 8);

@@ -100,6 +100,12 @@ class WalReplayTest {
   }
 
   @Test
+  void tornBytesAtTheStartOfASegmentFollowedByAcknowledgedRecordsLoseNothing() throws Exception {
+    Files.write(Wal.segmentPath(dir, 1), concat(header(1), torn(1), record(1, 1), record(2, 1)));
+    assertThat(counterAfterReplay()).isEqualTo(2);
+  }
+
+  @Test
   void recordsOfAFailedCommitAreSupersededByTheSegmentStartedInTheirPlace() throws Exception {
     // The append of records 3-4 went through but their fsync failed and the truncate too: the
     // writer started wal-3 and wrote the next (acknowledged) commit there as record 3.
