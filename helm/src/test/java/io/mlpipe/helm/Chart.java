@@ -144,7 +144,7 @@ final class Chart {
     return out;
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
