@@ -63,6 +63,28 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(new ManagedProcess("mlpipe", cmd, log, dir), logStart);
   }
 
+  /**
+   * Starts {@code java -jar mlpipe.jar ARGS} with exactly {@code args} (which must make it listen
+   * on 127.0.0.1:{@code port}) and {@code env}, as a container whose entrypoint is the jar would;
+   * does not wait.
+   */
+  public static AgentProcess launchExactly(
+      Path dir, int port, List<String> args, java.util.Map<String, String> env) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    cmd.addAll(args);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new AgentProcess(
+        new ManagedProcess("mlpipe", cmd, dir.resolve("mlpipe.log"), dir, env), port);
+  }
+
   /** Starts the agent and waits for {@code /-/ready}. */
   public static AgentProcess start(Path dir, String... args) {
     AgentProcess agent = launch(dir, args);
