@@ -117,6 +117,9 @@ public final class DurableStore implements AutoCloseable {
   /** Set by the writer as it exits; a request that sees it fails instead of waiting. */
   private volatile boolean writerStopped;
 
+  /** {@link #WRITE_TIMEOUT_MILLIS}; tests shorten it. */
+  volatile long writeTimeoutMillis = WRITE_TIMEOUT_MILLIS;
+
   // Writer-thread state.
   private long seq;
   private long recordsSinceSnapshot;
@@ -338,7 +341,7 @@ public final class DurableStore implements AutoCloseable {
       throw writerGone();
     }
     try {
-      p.done.get(WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      p.done.get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WriteRejectedException w) {
         throw w;
@@ -350,15 +353,15 @@ public final class DurableStore implements AutoCloseable {
             Kind.UNAVAILABLE,
             "timeout",
             "the store did not get to this write within "
-                + WRITE_TIMEOUT_MILLIS / 1000
-                + " s; it was not applied");
+                + writeTimeoutMillis
+                + " ms; it was not applied");
       }
       throw new WriteRejectedException(
           Kind.UNAVAILABLE,
           "timeout",
           "storage did not complete this write within "
-              + WRITE_TIMEOUT_MILLIS / 1000
-              + " s; it may still be applied");
+              + writeTimeoutMillis
+              + " ms; it may still be applied");
     }
   }
 

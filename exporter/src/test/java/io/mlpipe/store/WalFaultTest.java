@@ -1,6 +1,7 @@
 package io.mlpipe.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mlpipe.config.LimitsConfig;
@@ -218,6 +219,50 @@ class WalFaultTest {
       s.writerThread().join(5_000);
       DurableStore again = restartAfterCrash(s);
       assertThat(counter(again, "a")).isEqualTo(acked ? 2 : 1);
+    } finally {
+      held.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void writesWaitingOnHangingStorageTimeOutWith503() throws Exception {
+    DurableStore s = open(files, 20_000);
+    s.writeTimeoutMillis = 500;
+    s.write(increment("a"));
+    CountDownLatch held = files.holdFsyncs();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> committing =
+          pool.submit(
+              () -> {
+                s.write(increment("a"));
+                return null;
+              });
+      await().until(() -> s.writerThread().getState() == Thread.State.WAITING);
+      Future<?> queued =
+          pool.submit(
+              () -> {
+                s.write(increment("a"));
+                return null;
+              });
+      assertThatThrownBy(() -> committing.get())
+          .cause()
+          .isInstanceOfSatisfying(
+              WriteRejectedException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(WriteRejectedException.Kind.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("may still be applied");
+              });
+      assertThatThrownBy(() -> queued.get())
+          .cause()
+          .isInstanceOfSatisfying(
+              WriteRejectedException.class,
+              e -> assertThat(e.getMessage()).contains("it was not applied"));
+      held.countDown();
+      // The write under way when its request gave up completes; the queued one never runs.
+      s.write(increment("b"));
+      assertThat(counter(s, "a")).isEqualTo(2);
     } finally {
       held.countDown();
       pool.shutdownNow();
