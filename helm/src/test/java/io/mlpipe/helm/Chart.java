@@ -136,8 +136,7 @@ final class Chart {
       return over.deepCopy();
     }
     ObjectNode out = b.deepCopy();
-    for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Map.Entry<String, JsonNode> e : over.properties()) {
       JsonNode mine = out.get(e.getKey());
       out.set(e.getKey(), mine == null ? e.getValue().deepCopy() : merge(mine, e.getValue()));
     }
