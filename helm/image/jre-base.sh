@@ -3,7 +3,8 @@
 # /opt/java/openjdk (where eclipse-temurin puts it, so one entrypoint serves both bases) plus the
 # shared libraries it links against, taken from this machine (glibc, zlib), and the passwd/group
 # entries of user 65534. The published image uses eclipse-temurin:17-jre instead (README).
-# Usage: jre-base.sh OUT_DIR   (OUT_DIR/rootfs is what the image holds)
+# Usage: jre-base.sh OUT_DIR   (OUT_DIR/rootfs is what the image holds; kept until the module
+# list, the JDK or this script changes)
 set -euo pipefail
 out=$1
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
@@ -14,8 +15,9 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")
 modules=java.base,java.desktop,java.naming,java.security.jgss,java.sql,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.zipfs
 
 rootfs=$out/rootfs
-stamp=$out/modules
-if [ -x "$rootfs/opt/java/openjdk/bin/java" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$modules $java_home" ]; then
+stamp=$out/stamp
+want="$modules $java_home $(sha256sum "$0" | cut -c1-64)"
+if [ -x "$rootfs/opt/java/openjdk/bin/java" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "jre-base: $rootfs is up to date"
   exit 0
 fi
@@ -46,5 +48,5 @@ if [ -e /lib64/ld-linux-x86-64.so.2 ] && [ ! -e "$rootfs/lib64/ld-linux-x86-64.s
 fi
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
-echo "$modules $java_home" >"$stamp"
+echo "$want" >"$stamp"
 du -sh "$rootfs" | sed 's/^/jre-base: /'
