@@ -253,12 +253,20 @@ const TITLES: Record<Uid, string> = {
 };
 
 /**
- * A data link from a table cell or series to another dashboard, with `vars` taken from the
- * row's fields (`{pipeline: 'pipeline'}` -> `var-pipeline=${__data.fields.pipeline}`).
+ * A data link to another dashboard, with `vars` taken from the clicked row's fields (tables:
+ * `{pipeline: 'pipeline'}` -> `var-pipeline=${__data.fields["pipeline"]}`) or, with `from:
+ * 'series'`, from the clicked series' labels (`${__field.labels.pipeline}`).
  */
-export function dataLink(uid: Uid, title: string, vars: Record<string, string>): dashboard.DashboardLinkBuilder {
-  const params = Object.entries(vars).map(
-    ([name, field]) => `var-${name}=\${__data.fields["${field}"]:percentencode}`,
+export function dataLink(
+  uid: Uid,
+  title: string,
+  vars: Record<string, string>,
+  from: 'row' | 'series' = 'row',
+): dashboard.DashboardLinkBuilder {
+  const params = Object.entries(vars).map(([name, field]) =>
+    from === 'row'
+      ? `var-${name}=\${__data.fields["${field}"]:percentencode}`
+      : `var-${name}=\${__field.labels.${field}:percentencode}`,
   );
   params.push('${datasource:queryparam}', '${cluster:queryparam}', '${__url_time_range}');
   return new dashboard.DashboardLinkBuilder(title).url(`/d/${uid}?${params.join('&')}`);

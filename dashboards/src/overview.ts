@@ -180,7 +180,7 @@ export function overview(): dashboard.Dashboard {
           w: 24,
           h: 10,
           queries: [{ expr: stageState, legend: '{{pipeline}} / {{stage}}' }],
-          links: [dataLink(UID.pipelines, 'Open the pipeline dashboard', {})],
+          links: [dataLink(UID.pipelines, 'Open the pipeline dashboard', { pipeline: 'pipeline', stage: 'stage' }, 'series')],
         })
           .mappings([
             {

@@ -65,6 +65,33 @@ class RulesTest {
   }
 
   @Test
+  void fleetExampleConfigsAreValidAndTheCentralOneLoadsTheRules() {
+    Path fleet = ROOT.resolve("examples/fleet");
+    Promtool.Result agent =
+        Promtool.run(
+            null, "check", "config", "--agent", fleet.resolve("cluster-eu-agent.yml").toString());
+    assertThat(agent.exitCode()).as(agent.output()).isZero();
+    Promtool.Result server =
+        Promtool.run(null, "check", "config", fleet.resolve("cluster-us-server.yml").toString());
+    assertThat(server.exitCode()).as(server.output()).isZero();
+    Promtool.Result central =
+        Promtool.run(null, "check", "config", fleet.resolve("central.yml").toString());
+    assertThat(central.exitCode()).as(central.output()).isZero();
+    assertThat(central.output()).contains("SUCCESS: 6 rule files found");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void exampleAlertmanagerGroupsAndInhibitsPerCluster() throws Exception {
+    Map<String, Object> am = load(ROOT.resolve("examples/alertmanager.yml"));
+    assertThat((List<String>) map(am.get("route")).get("group_by")).contains("cluster");
+    for (Map<String, Object> inhibit : listOfMaps(am.get("inhibit_rules"))) {
+      assertThat((List<String>) inhibit.get("equal")).as(inhibit.toString()).contains("cluster");
+    }
+    assertThat(route("cluster=eu", "team=growth", "severity=critical")).isEqualTo("growth-pager");
+  }
+
+  @Test
   void exampleAlertmanagerConfigIsValid() throws Exception {
     String out = amtool("check-config", ROOT.resolve("examples/alertmanager.yml").toString());
     assertThat(out).contains("SUCCESS");

@@ -109,6 +109,7 @@ class CliTest {
       assertThat(err.toString())
           .contains("--web.grafana-url=" + url + ": must be Grafana's base URL");
     }
+    assertThat(run("demo", "--web.grafana-url=grafana:3000")).isEqualTo(2);
   }
 
   @Test

@@ -56,6 +56,10 @@ public final class PrometheusServer implements AutoCloseable {
     private String evaluationInterval = "1s";
     private String alertmanager;
     private boolean protobuf;
+    private final Map<String, String> externalLabels = new LinkedHashMap<>();
+    private final List<String> remoteWrites = new ArrayList<>();
+    private boolean agentMode;
+    private boolean remoteWriteReceiver;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -98,6 +102,33 @@ public final class PrometheusServer implements AutoCloseable {
       return this;
     }
 
+    /** A {@code global.external_labels} entry, e.g. the {@code cluster} of a fleet member. */
+    public Builder externalLabel(String name, String value) {
+      externalLabels.put(name, value);
+      return this;
+    }
+
+    /** Sends every sample to {@code url} (another Prometheus' {@code /api/v1/write}). */
+    public Builder remoteWrite(String url) {
+      remoteWrites.add(url);
+      return this;
+    }
+
+    /**
+     * Agent mode ({@code --enable-feature=agent}): scrapes and remote-writes only; no query API, no
+     * rules, so {@link #query} fails on it.
+     */
+    public Builder agentMode() {
+      this.agentMode = true;
+      return this;
+    }
+
+    /** Accepts remote-write requests on {@code /api/v1/write} (the central Prometheus). */
+    public Builder remoteWriteReceiver() {
+      this.remoteWriteReceiver = true;
+      return this;
+    }
+
     public PrometheusServer start() {
       Path binary = Binaries.require("prometheus");
       try {
@@ -113,6 +144,20 @@ public final class PrometheusServer implements AutoCloseable {
             .append("  evaluation_interval: ")
             .append(evaluationInterval)
             .append('\n');
+        if (!externalLabels.isEmpty()) {
+          yaml.append("  external_labels:\n");
+          externalLabels.forEach(
+              (k, v) -> yaml.append("    ").append(k).append(": '").append(v).append("'\n"));
+        }
+        if (!remoteWrites.isEmpty()) {
+          // A 1 s deadline (default 5 s) so that a test sees samples on the receiver quickly.
+          yaml.append("remote_write:\n");
+          remoteWrites.forEach(
+              u ->
+                  yaml.append("  - url: '")
+                      .append(u)
+                      .append("'\n    queue_config:\n      batch_send_deadline: 1s\n"));
+        }
         if (!ruleFiles.isEmpty()) {
           yaml.append("rule_files:\n");
           ruleFiles.forEach(f -> yaml.append("  - ").append(f.toAbsolutePath()).append('\n'));
@@ -139,7 +184,15 @@ public final class PrometheusServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary.toString());
         cmd.add("--config.file=" + config);
-        cmd.add("--storage.tsdb.path=" + dir.resolve("tsdb"));
+        if (agentMode) {
+          cmd.add("--enable-feature=agent");
+          cmd.add("--storage.agent.path=" + dir.resolve("wal"));
+        } else {
+          cmd.add("--storage.tsdb.path=" + dir.resolve("tsdb"));
+        }
+        if (remoteWriteReceiver) {
+          cmd.add("--web.enable-remote-write-receiver");
+        }
         cmd.add("--web.listen-address=127.0.0.1:" + port);
         cmd.add("--web.enable-lifecycle");
         cmd.add("--log.level=info");
@@ -166,6 +219,11 @@ public final class PrometheusServer implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /** Where other Prometheus servers remote-write to (needs {@link Builder#remoteWriteReceiver}). */
+  public String remoteWriteUrl() {
+    return url + "/api/v1/write";
   }
 
   public ManagedProcess process() {
