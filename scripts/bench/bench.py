@@ -422,6 +422,9 @@ def bench_100k(work, res, a):
             note=f"median of {a.scrapes}; {m['text']['bytes']:,} vs {p['text']['bytes']:,} bytes;"
             f" CPU {m['text']['cpu_ms_per_scrape']:.0f} vs {p['text']['cpu_ms_per_scrape']:.0f} "
             f"ms per scrape{cut_note}")
+    res.add("scrape_100k_cpu", "same, CPU time of the server per scrape (less sensitive to load)",
+            "ms", m["text"]["cpu_ms_per_scrape"] * full / m["series"],
+            p["text"]["cpu_ms_per_scrape"] * full / p["series"], "Pushgateway", "<= 0.5x")
     res.add("scrape_100k_om", "same, with Prometheus' Accept (OpenMetrics preferred)", "ms",
             per_100k(m, "om"), per_100k(p, "om"), "Pushgateway", "<= 0.5x")
     res.add("scrape_100k_gzip", "same, text with Accept-Encoding: gzip", "ms",
