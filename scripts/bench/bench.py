@@ -31,6 +31,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 JAR = os.path.join(ROOT, "exporter", "target", "mlpipe.jar")
 # The agent as the issue measures it: what bin/mlpipe runs, without its heap bound for the 1M run.
 JAVA = ["java", "-XX:+UseSerialGC", "-Xss512k", "-Xms8m", "-XX:+ExitOnOutOfMemoryError"]
+# The AppCDS archive the build writes next to the jar, used as bin/mlpipe uses it.
+JSA = os.path.join(ROOT, "exporter", "target", "mlpipe.jsa")
+if os.path.exists(JSA):
+    JAVA += [f"-XX:SharedArchiveFile={JSA}", "-Xshare:auto"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # What Prometheus 2.42 sends when it scrapes (OpenMetrics preferred).
 PROMETHEUS_ACCEPT = (

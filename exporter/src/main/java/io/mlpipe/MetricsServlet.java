@@ -12,6 +12,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +38,7 @@ final class MetricsServlet extends HttpServlet {
   private final StoreExposition store;
   private final PrometheusMetricsServlet fallback;
   private final ExpositionFormats formats = ExpositionFormats.init();
+  private static final int STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
   private volatile int lastSize = 64 * 1024;
 
   MetricsServlet(AgentCollector agent, StoreExposition store, PrometheusMetricsServlet fallback) {
@@ -75,6 +77,15 @@ final class MetricsServlet extends HttpServlet {
       resp.setStatus(200);
       try (GZIPOutputStream out = new GZIPOutputStream(resp.getOutputStream())) {
         scrape.writeTo(out);
+      }
+    } else if (lastSize > STREAM_ABOVE_BYTES) {
+      // Large answers (a million pushed series is ~100 MB) go out as they are written instead of
+      // being held twice in the heap; Jetty sends them chunked, without Content-Length.
+      resp.setStatus(200);
+      try (OutputStream out = new BufferedOutputStream(resp.getOutputStream(), 64 * 1024)) {
+        CountingStream counted = new CountingStream(out);
+        scrape.writeTo(counted);
+        lastSize = (int) Math.min(Integer.MAX_VALUE, counted.count);
       }
     } else {
       ByteArrayOutputStream buf = new ByteArrayOutputStream(lastSize + 1024);
@@ -172,6 +183,27 @@ final class MetricsServlet extends HttpServlet {
       throws IOException {
     if (!run.isEmpty()) {
       StoreExposition.writeWithoutEof(writer, s, new MetricSnapshots(run), out);
+    }
+  }
+
+  /** Passes bytes on and counts them. */
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
   }
 
