@@ -127,23 +127,28 @@ class FleetTest {
         sent.forEach(
             (k, v) ->
                 expectedFleet.merge(k.substring(k.indexOf('/') + 1), (double) v, Double::sum));
-        await("fleet-wide run counts equal the events sent")
-            .atMost(Duration.ofSeconds(60))
-            .untilAsserted(
-                () ->
-                    assertThat(
-                            vector(
-                                central,
-                                "sum by (pipeline, stage, status) (mlpipe_stage_runs_total) > 0"))
-                        .isEqualTo(expectedFleet));
+        // last_over_time: a scrape that times out on a loaded machine marks the agent's series
+        // stale for a moment; the counts are what the agents last reported.
         Map<String, Double> expectedPerCluster = new TreeMap<>();
         sent.forEach((k, v) -> expectedPerCluster.put(k, (double) v));
-        assertThat(
-                vector(
-                    central,
-                    "sum by (cluster, pipeline, stage, status) (mlpipe_stage_runs_total) > 0"))
-            .isEqualTo(expectedPerCluster);
-        assertThat(central.query("mlpipe_stage_runs_total{cluster=\"\"}"))
+        await("fleet-wide and per-cluster run counts equal the events sent")
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  assertThat(
+                          vector(
+                              central,
+                              "sum by (pipeline, stage, status)"
+                                  + " (last_over_time(mlpipe_stage_runs_total[1m])) > 0"))
+                      .isEqualTo(expectedFleet);
+                  assertThat(
+                          vector(
+                              central,
+                              "sum by (cluster, pipeline, stage, status)"
+                                  + " (last_over_time(mlpipe_stage_runs_total[1m])) > 0"))
+                      .isEqualTo(expectedPerCluster);
+                });
+        assertThat(central.query("last_over_time(mlpipe_stage_runs_total{cluster=\"\"}[1m])"))
             .as("series without a cluster label")
             .isEmpty();
 
@@ -155,13 +160,14 @@ class FleetTest {
         await("MlpipeStageFailed for fraud/train (us) and recsys/score (eu) only")
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(alerts(central, firing)).isEqualTo(expectedAlerts));
-        // And it stays so over several evaluations (every second): no moved stage starts firing.
-        await("the same alerts, and none for churn, over 5 s of evaluations")
+        // Over several more evaluations (every second) no moved stage starts firing. (Subset, not
+        // equal: a scrape timing out on a loaded machine can blank an alert for a moment.)
+        await("no other alerts, and none for churn, over 5 s of evaluations")
             .during(Duration.ofSeconds(5))
             .atMost(Duration.ofSeconds(15))
             .untilAsserted(
                 () -> {
-                  assertThat(alerts(central, firing)).isEqualTo(expectedAlerts);
+                  assertThat(expectedAlerts).containsAll(alerts(central, firing));
                   assertThat(
                           alerts(
                               central,
@@ -214,6 +220,8 @@ class FleetTest {
             .scrape(
                 "mlpipe",
                 nodes.stream().map(n -> "127.0.0.1:" + n.agent().port()).toArray(String[]::new))
+            // 2 s (and a 2 s timeout): six agents in one JVM answer slowly on a loaded CI VM.
+            .scrapeInterval("2s")
             .externalLabel("cluster", name)
             .remoteWrite(central.remoteWriteUrl());
     if (agentMode) {
@@ -244,14 +252,13 @@ class FleetTest {
     return prom.query(promql).stream()
         .collect(
             Collectors.toMap(
-                s -> labels.stream().map(l -> s.labels().getOrDefault(l, "")).collect(joining()),
+                s ->
+                    labels.stream()
+                        .map(l -> s.labels().getOrDefault(l, ""))
+                        .collect(Collectors.joining("/")),
                 PrometheusServer.Sample::value,
                 Double::sum,
                 TreeMap::new));
-  }
-
-  private static java.util.stream.Collector<CharSequence, ?, String> joining() {
-    return Collectors.joining("/");
   }
 
   /** Alerts as cluster/pipeline/stage/team/severity. */
