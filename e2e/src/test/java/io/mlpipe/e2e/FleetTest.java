@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * rules ({@code for:} cut to 2 s). Pipelines run their stages across agents of both clusters,
  * through the events API; some stages move between agents and between clusters.
  *
- * <p>On the central Prometheus: fleet-wide run counts equal the events sent, per cluster too; the
- * stage-failure alert fires once per failed pipeline/stage with the cluster it failed in; stages
- * that moved (after a failure, or away from an old success) fire nothing.
+ * <p>On the central Prometheus: fleet-wide run counts and duration histograms equal the events
+ * sent, counts per cluster too; the stage-failure alert fires once per failed pipeline/stage with
+ * the cluster it failed in; stages that moved (after a failure, or away from an old success) fire
+ * nothing.
  */
 class FleetTest {
 
@@ -147,6 +148,29 @@ class FleetTest {
                               "sum by (cluster, pipeline, stage, status)"
                                   + " (last_over_time(mlpipe_stage_runs_total[1m])) > 0"))
                       .isEqualTo(expectedPerCluster);
+                });
+        // Histograms add up across agents and clusters too: one observation per run, each 10 s.
+        Map<String, Double> runsPerStage = new TreeMap<>();
+        expectedFleet.forEach(
+            (k, v) -> runsPerStage.merge(k.substring(0, k.lastIndexOf('/')), v, Double::sum));
+        Map<String, Double> secondsPerStage = new TreeMap<>();
+        runsPerStage.forEach((k, v) -> secondsPerStage.put(k, v * 10));
+        await("duration histograms summed across the fleet")
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  assertThat(
+                          vector(
+                              central,
+                              "sum by (pipeline, stage)"
+                                  + " (last_over_time(mlpipe_stage_duration_seconds_count[1m]))"))
+                      .isEqualTo(runsPerStage);
+                  assertThat(
+                          vector(
+                              central,
+                              "sum by (pipeline, stage)"
+                                  + " (last_over_time(mlpipe_stage_duration_seconds_sum[1m]))"))
+                      .isEqualTo(secondsPerStage);
                 });
         assertThat(central.query("last_over_time(mlpipe_stage_runs_total{cluster=\"\"}[1m])"))
             .as("series without a cluster label")
