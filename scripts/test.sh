@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of mlpipe: installs the real parts the tests start (Debian packages) when they
-# are missing, then `mvn -B verify` (unit tests, the real-stack e2e tests, formatting checks).
+# Runs every test of mlpipe: installs the real parts the tests start (Debian packages) and Node.js
+# for the dashboards' generator when they are missing, then `mvn -B verify` (unit tests, the
+# real-stack e2e tests, formatting checks).
 # Extra arguments go to Maven, e.g. scripts/test.sh -pl exporter -Dtest=ConfigLoaderTest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ need chromium chromium
 need curl curl
 need mkfs.ext4 e2fsprogs  # DiskFullTest: an ext4 image that turns read-only under the agent
 need e2fsck e2fsprogs
+need node nodejs  # dashboards/: mvn verify runs the generator (npm ci, tsc --strict, tsx)
+need npm npm
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -292,6 +292,17 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  private static final List<LandingPage.Link> LINKS =
+      List.of(
+          new LandingPage.Link("/pipelines", "/pipelines", "pipeline status page"),
+          new LandingPage.Link("/metrics", "/metrics", "host, GPU, pipeline and agent metrics"),
+          new LandingPage.Link("/-/healthy", "/-/healthy", "liveness"),
+          new LandingPage.Link("/-/ready", "/-/ready", "readiness"),
+          new LandingPage.Link(
+              "/api/v1/metrics", "/api/v1/metrics", "pushed groups (Pushgateway JSON API)"),
+          new LandingPage.Link("/api/v1/status", "/api/v1/status", "build and flags"),
+          new LandingPage.Link("/api/v1/pipelines", "/api/v1/pipelines", "pipeline status (JSON)"));
+
   private String landingPage() {
     List<LandingPage.CollectorState> states = new ArrayList<>();
     List<String> running = collectors.names();
@@ -301,22 +312,20 @@ public final class Agent implements AutoCloseable {
               spec.name(), running.contains(spec.name()), spec.description()));
     }
     BuildInfo build = BuildInfo.current();
+    List<LandingPage.Link> links = new ArrayList<>(LINKS);
+    if (options.grafanaUrl() != null) {
+      links.add(
+          new LandingPage.Link(
+              options.grafanaUrl() + "/d/mlpipe-overview",
+              "Grafana",
+              "ML pipelines overview dashboard (--web.grafana-url)"));
+    }
     return LandingPage.render(
         new LandingPage.Model(
             build.version(),
             build.revision(),
             options.listenAddress().toString(),
-            List.of(
-                new LandingPage.Link("/pipelines", "/pipelines", "pipeline status page"),
-                new LandingPage.Link(
-                    "/metrics", "/metrics", "host, GPU, pipeline and agent metrics"),
-                new LandingPage.Link("/-/healthy", "/-/healthy", "liveness"),
-                new LandingPage.Link("/-/ready", "/-/ready", "readiness"),
-                new LandingPage.Link(
-                    "/api/v1/metrics", "/api/v1/metrics", "pushed groups (Pushgateway JSON API)"),
-                new LandingPage.Link("/api/v1/status", "/api/v1/status", "build and flags"),
-                new LandingPage.Link(
-                    "/api/v1/pipelines", "/api/v1/pipelines", "pipeline status (JSON)")),
+            links,
             states,
             options.config().get().toDisplayMap(),
             options.config().get().source()));
@@ -333,7 +342,8 @@ public final class Agent implements AutoCloseable {
     }
     Collection<Map<String, Object>> pipelines =
         s == null ? List.of() : PipelineStatus.all(s.groups(), cfg, now).values();
-    return PipelinesPage.render(new PipelinesPage.Model(pipelines, thresholds, now, 5));
+    return PipelinesPage.render(
+        new PipelinesPage.Model(pipelines, thresholds, now, 5, options.grafanaUrl()));
   }
 
   /** Stops serving, then closes the store (final snapshot) and the collectors. */

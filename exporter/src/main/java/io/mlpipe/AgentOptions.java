@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param collectorChoices explicit {@code --[no-]collector.NAME} choices; others take defaults
  * @param flags the command line as given, for {@code /api/v1/status}
+ * @param grafanaUrl {@code --web.grafana-url}: Grafana's base URL for links to the dashboards, or
+ *     null
  */
 public record AgentOptions(
     ListenAddress listenAddress,
@@ -25,7 +27,33 @@ public record AgentOptions(
     FsyncMode fsync,
     boolean enableAdminApi,
     Map<String, String> flags,
-    SecurityOptions security) {
+    SecurityOptions security,
+    String grafanaUrl) {
+
+  public AgentOptions(
+      ListenAddress listenAddress,
+      ConfigHolder config,
+      CollectorCatalog catalog,
+      Map<String, Boolean> collectorChoices,
+      CollectorContext collectorContext,
+      Path storagePath,
+      FsyncMode fsync,
+      boolean enableAdminApi,
+      Map<String, String> flags,
+      SecurityOptions security) {
+    this(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        security,
+        null);
+  }
 
   public AgentOptions(
       ListenAddress listenAddress,
@@ -75,7 +103,8 @@ public record AgentOptions(
         fsync,
         enableAdminApi,
         flags,
-        security);
+        security,
+        grafanaUrl);
   }
 
   public AgentOptions withSecurity(SecurityOptions security) {
@@ -89,6 +118,23 @@ public record AgentOptions(
         fsync,
         enableAdminApi,
         flags,
-        security);
+        security,
+        grafanaUrl);
+  }
+
+  /** With {@code --web.grafana-url}: the landing and pipelines pages link to the dashboards. */
+  public AgentOptions withGrafanaUrl(String url) {
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        security,
+        url);
   }
 }

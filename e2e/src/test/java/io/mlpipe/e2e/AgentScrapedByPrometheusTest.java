@@ -3,7 +3,6 @@ package io.mlpipe.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlpipe.testing.AgentProcess;
-import io.mlpipe.testing.FreePort;
 import io.mlpipe.testing.Http;
 import io.mlpipe.testing.PrometheusServer;
 import io.mlpipe.testing.Promtool;
@@ -106,7 +105,7 @@ class AgentScrapedByPrometheusTest {
 
   @Test
   void badFlagExitsWithUsageError() throws Exception {
-    AgentProcess bad = AgentProcess.launch(dir.resolve("bad"), FreePort.next(), "--no-such-flag");
+    AgentProcess bad = AgentProcess.launch(dir.resolve("bad"), "--no-such-flag");
     assertThat(bad.process().waitFor(30)).isEqualTo(2);
     assertThat(bad.process().log()).contains("Unknown option: '--no-such-flag'");
   }
@@ -115,9 +114,7 @@ class AgentScrapedByPrometheusTest {
   void badConfigRefusesToStart() throws Exception {
     Path badConfig = dir.resolve("bad.yml");
     Files.writeString(badConfig, "pipelines:\n  requier_declared: true\n");
-    AgentProcess bad =
-        AgentProcess.launch(
-            dir.resolve("badconfig"), FreePort.next(), "--config.file=" + badConfig);
+    AgentProcess bad = AgentProcess.launch(dir.resolve("badconfig"), "--config.file=" + badConfig);
     assertThat(bad.process().waitFor(30)).isEqualTo(1);
     assertThat(bad.process().log())
         .contains(badConfig + ":2:3: pipelines.requier_declared: unknown key");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlpipe.testing.AgentProcess;
 import io.mlpipe.testing.Http;
+import io.mlpipe.testing.Wait;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +63,7 @@ class CrashConsistencyTest {
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> clients = new ArrayList<>();
       AtomicLong seqs = new AtomicLong(round * 1_000_000L);
+      AtomicLong ackedThisRound = new AtomicLong();
       for (int c = 0; c < PUSHERS; c++) {
         int client = c;
         clients.add(
@@ -80,6 +83,7 @@ class CrashConsistencyTest {
                         ackedPushes
                             .computeIfAbsent(client, k -> ConcurrentHashMap.newKeySet())
                             .add(seq);
+                        ackedThisRound.incrementAndGet();
                       }
                     } catch (RuntimeException e) {
                       return; // killed
@@ -107,6 +111,7 @@ class CrashConsistencyTest {
                         synchronized (ackedBatches) {
                           ackedBatches[poster]++;
                         }
+                        ackedThisRound.incrementAndGet();
                       }
                     } catch (RuntimeException e) {
                       return; // killed
@@ -114,7 +119,13 @@ class CrashConsistencyTest {
                   }
                 }));
       }
-      Thread.sleep(300 + random.nextInt(1500));
+      // A random amount of acknowledged work rather than a random time, so that a loaded machine
+      // still kills mid-stream with writes behind it (a time window acknowledged none under load).
+      long target = 20 + random.nextInt(200);
+      Wait.until(
+          "round " + round + ": " + target + " acknowledged writes",
+          Duration.ofSeconds(60),
+          () -> ackedThisRound.get() >= target);
       agent.process().kill(); // SIGKILL while writes are in flight
       stop.set(true);
       for (Thread t : clients) {

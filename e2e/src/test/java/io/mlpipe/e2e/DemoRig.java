@@ -46,7 +46,12 @@ final class DemoRig implements AutoCloseable {
   }
 
   static DemoRig start(Path dir, double speed, String... faults) throws IOException {
-    return start(dir, speed, null, faults);
+    return start(dir, speed, null, false, faults);
+  }
+
+  /** As {@link #start}, with the filesystem collector on (the node dashboard's disk panels). */
+  static DemoRig startWithFilesystems(Path dir, double speed, String... faults) throws IOException {
+    return start(dir, speed, null, true, faults);
   }
 
   /**
@@ -54,10 +59,12 @@ final class DemoRig implements AutoCloseable {
    * clients may only read), and a demo that presents it.
    */
   static DemoRig startWithPushToken(Path dir, double speed, String... faults) throws IOException {
-    return start(dir, speed, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)), faults);
+    return start(
+        dir, speed, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)), false, faults);
   }
 
-  private static DemoRig start(Path dir, double speed, String token, String... faults)
+  private static DemoRig start(
+      Path dir, double speed, String token, boolean filesystems, String... faults)
       throws IOException {
     Path config = dir.resolve("mlpipe-demo.yml");
     Files.createDirectories(dir);
@@ -77,14 +84,17 @@ final class DemoRig implements AutoCloseable {
               .formatted(sha256Hex(token));
     }
     Files.writeString(config, yaml);
-    AgentProcess agent =
-        AgentProcess.start(
-            dir.resolve("agent"),
-            "--config.file=" + config,
-            "--storage.path=" + dir.resolve("data"),
-            "--storage.fsync=never",
-            "--no-collector.filesystem",
-            "--no-collector.gpu");
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--config.file=" + config,
+                "--storage.path=" + dir.resolve("data"),
+                "--storage.fsync=never",
+                "--no-collector.gpu"));
+    if (!filesystems) {
+      flags.add("--no-collector.filesystem");
+    }
+    AgentProcess agent = AgentProcess.start(dir.resolve("agent"), flags.toArray(String[]::new));
     List<Fault> parsed = new ArrayList<>();
     for (String f : faults) {
       parsed.add(Fault.parse(f));

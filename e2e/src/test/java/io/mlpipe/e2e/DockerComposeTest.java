@@ -41,12 +41,48 @@ class DockerComposeTest {
         .contains(
             ROOT.resolve("rules"),
             ROOT.resolve("examples/alertmanager.yml"),
+            ROOT.resolve("examples/alertmanager.tmpl"),
             ROOT.resolve("examples/grafana/provisioning"));
     Path datasources = ROOT.resolve("examples/grafana/provisioning/datasources/prometheus.yml");
     Map<String, Object> ds =
         new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(datasources));
     assertThat(ds.get("datasources").toString()).contains("http://prometheus:9090");
+    grafanaProvisionsTheGeneratedDashboards((Map<String, Object>) services.get("grafana"));
     assertThat(Files.readString(ROOT.resolve("examples/compose/prometheus.yml")))
         .contains("agent:9478", "alertmanager:9093", "/etc/prometheus/rules/*.yml");
+  }
+
+  /**
+   * The dashboard provider reads the directory where compose mounts each of the seven generated
+   * dashboards/mlpipe-*.json (one by one: dashboards/ also holds package.json and node_modules).
+   */
+  @SuppressWarnings("unchecked")
+  private static void grafanaProvisionsTheGeneratedDashboards(Map<String, Object> grafana)
+      throws Exception {
+    Map<String, Object> provider =
+        ((List<Map<String, Object>>)
+                new Yaml(new SafeConstructor(new LoaderOptions()))
+                    .<Map<String, Object>>load(
+                        Files.readString(
+                            ROOT.resolve("examples/grafana/provisioning/dashboards/mlpipe.yml")))
+                    .get("providers"))
+            .get(0);
+    String path = ((Map<String, Object>) provider.get("options")).get("path").toString();
+    List<String> dashboards;
+    try (var files = Files.list(ROOT.resolve("dashboards"))) {
+      dashboards =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(f -> f.matches("mlpipe-.*\\.json"))
+              .sorted()
+              .toList();
+    }
+    assertThat(dashboards).hasSize(7);
+    assertThat((List<Object>) grafana.get("volumes"))
+        .map(Object::toString)
+        .containsAll(
+            dashboards.stream()
+                .map(f -> "../dashboards/" + f + ":" + path + "/" + f + ":ro")
+                .toList());
   }
 }

@@ -208,14 +208,15 @@ class MlpipeRunTest {
 
   @Test
   void withTheAgentDownTheCommandRunsAndItsEventsAreDeliveredLater() throws Exception {
-    int port = FreePort.next();
-    String url = "http://127.0.0.1:" + port;
+    // Nothing listens there; the agent that comes up later gets a port of its own, and the spool
+    // is delivered to whichever agent MLPIPE_AGENT names when flushing.
+    String downUrl = "http://127.0.0.1:" + FreePort.next();
     Path spool = dir.resolve("spool-down");
-    Map<String, String> env = Map.of("MLPIPE_AGENT", url, "MLPIPE_SPOOL", spool.toString());
+    Map<String, String> downEnv = Map.of("MLPIPE_AGENT", downUrl, "MLPIPE_SPOOL", spool.toString());
 
     Cli.Result r =
         Cli.run(
-            env,
+            downEnv,
             null,
             "run",
             "--pipeline",
@@ -231,11 +232,11 @@ class MlpipeRunTest {
     assertThat(r.stderr().lines().toList())
         .singleElement()
         .asString()
-        .startsWith("mlpipe: warning: agent " + url + " unreachable")
+        .startsWith("mlpipe: warning: agent " + downUrl + " unreachable")
         .contains(spool.toString());
     Cli.Result pushed =
         Cli.run(
-            env,
+            downEnv,
             null,
             "push",
             "--pipeline",
@@ -257,8 +258,9 @@ class MlpipeRunTest {
         spool.resolve("0000000000001-0000000001-000001.ndjson"),
         "{\"type\":\"bogus\",\"pipeline\":\"wrap\"}\n");
 
-    try (AgentProcess late = AgentProcess.launch(dir.resolve("late"), port)) {
-      late.waitReady();
+    try (AgentProcess late = AgentProcess.start(dir.resolve("late"))) {
+      String url = late.url();
+      Map<String, String> env = Map.of("MLPIPE_AGENT", url, "MLPIPE_SPOOL", spool.toString());
       Cli.Result flushed = Cli.run(env, null, "flush", "--timeout", "10s");
       assertThat(flushed.exitCode()).as(flushed.toString()).isZero();
       assertThat(flushed.stdout()).contains("sent 3 events").contains("1 files refused");

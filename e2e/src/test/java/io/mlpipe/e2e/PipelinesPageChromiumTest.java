@@ -2,13 +2,16 @@ package io.mlpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.testing.Binaries;
+import io.mlpipe.testing.Http;
 import io.mlpipe.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * e2e/target/pipelines.png (docs/pipelines.png is a copy of one).
  */
 class PipelinesPageChromiumTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HOSTILE =
+      "\"'><img src=x onerror=document.title='pwned'><script>document.title='pwned'</script>";
 
   @TempDir Path dir;
 
@@ -31,8 +38,26 @@ class PipelinesPageChromiumTest {
           () ->
               rig.stage("churn", "train").path("status").asText().equals("failure")
                   && rig.pipeline("recsys").has("models"));
+      // A value that breaks out of text and attribute contexts unless escaped, pushed as a model
+      // name and version: the page must show it as text and create no element from it.
+      String event =
+          JSON.writeValueAsString(
+              Map.of(
+                  "type", "model_metric",
+                  "pipeline", "churn",
+                  "model", HOSTILE,
+                  "version", HOSTILE,
+                  "metric", "auc",
+                  "value", 0.5,
+                  "role", "candidate"));
+      Http.Response pushed =
+          Http.post(rig.agent.url() + "/api/v1/events", "application/json", event);
+      assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
       String url = rig.agent.url() + "/pipelines";
       String dom = chromium(List.of("--dump-dom", url));
+      assertThat(dom)
+          .contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;")
+          .doesNotContain("<img", "pwned</title>");
       assertThat(dom)
           .contains("id=\"pipeline-churn\"", "id=\"pipeline-recsys\"", "id=\"pipeline-fraud\"");
       assertThat(dom)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.mlpipe.testing.AgentProcess;
-import io.mlpipe.testing.FreePort;
 import io.mlpipe.testing.PrometheusServer;
 import io.mlpipe.testing.TestCa;
 import io.mlpipe.testing.Wait;
@@ -47,9 +46,9 @@ class TlsScrapeTest {
           prometheus: "%s"
         """
             .formatted(BCrypt.withDefaults().hashToString(10, "scrape-pw".toCharArray())));
-    int port = FreePort.next();
     try (AgentProcess agent =
-        AgentProcess.launch(dir.resolve("agent"), port, "--web.config.file=" + web)) {
+        AgentProcess.launch(dir.resolve("agent"), "--web.config.file=" + web)) {
+      int port = agent.port();
       SSLContext ssl = ca.clientContext(null);
       String url = "https://127.0.0.1:" + port;
       Wait.until(

@@ -64,6 +64,14 @@ final class DemoCommand implements Callable<Integer> {
   URI agentUrl;
 
   @Option(
+      names = "--web.grafana-url",
+      paramLabel = "URL",
+      description =
+          "Grafana's base URL where dashboards/ are installed, for the links of the agent the demo"
+              + " starts (as serve's flag).")
+  String grafanaUrl;
+
+  @Option(
       names = "--speed",
       defaultValue = "60",
       paramLabel = "N",
@@ -132,6 +140,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    String grafana = ServeCommand.grafanaUrl(spec.commandLine(), grafanaUrl);
     if (listFaults) {
       out.print(FaultKind.listing());
       out.flush();
@@ -194,18 +203,19 @@ final class DemoCommand implements Callable<Integer> {
         agent =
             Agent.start(
                 new AgentOptions(
-                    address,
-                    holder,
-                    CollectorCatalog.standard(),
-                    Map.of(),
-                    CollectorContext.defaults(),
-                    storage,
-                    FsyncMode.batch,
-                    false,
-                    Map.of(
-                        "web.listen-address", listenAddress,
-                        "config.file", config.toString(),
-                        "demo.speed", Double.toString(speed))));
+                        address,
+                        holder,
+                        CollectorCatalog.standard(),
+                        Map.of(),
+                        CollectorContext.defaults(),
+                        storage,
+                        FsyncMode.batch,
+                        false,
+                        Map.of(
+                            "web.listen-address", listenAddress,
+                            "config.file", config.toString(),
+                            "demo.speed", Double.toString(speed)))
+                    .withGrafanaUrl(grafana));
       } catch (StartupException e) {
         deleteTree(tempDir);
         return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", e);

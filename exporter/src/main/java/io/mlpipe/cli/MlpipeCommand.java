@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       FlushCommand.class,
       StatusCommand.class,
       CheckConfigCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      ReportCommand.class
     })
 final class MlpipeCommand {}

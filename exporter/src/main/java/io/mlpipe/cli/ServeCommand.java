@@ -127,6 +127,14 @@ final class ServeCommand implements Callable<Integer> {
   FsyncMode fsync;
 
   @Option(
+      names = "--web.grafana-url",
+      paramLabel = "URL",
+      description =
+          "Grafana's base URL (e.g. https://grafana.example.com) where dashboards/ are installed:"
+              + " the landing page links the overview, /pipelines links each pipeline's dashboard.")
+  String grafanaUrl;
+
+  @Option(
       names = "--web.enable-admin-api",
       description =
           "Enable PUT /api/v1/admin/wipe (delete every pushed group), as Pushgateway's flag.")
@@ -283,7 +291,8 @@ final class ServeCommand implements Callable<Integer> {
             fsync,
             enableAdminApi,
             flagsForStatus(),
-            security);
+            security,
+            grafanaUrl(spec.commandLine(), grafanaUrl));
 
     Agent agent;
     try {
@@ -355,6 +364,29 @@ final class ServeCommand implements Callable<Integer> {
     e.errors().forEach(err -> cli.getErr().println("  " + err));
     cli.getErr().flush();
     return 1;
+  }
+
+  /** An absolute http(s) URL without a trailing slash, or null; anything else is a usage error. */
+  static String grafanaUrl(CommandLine cmd, String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      java.net.URI u = new java.net.URI(url);
+      if ((u.getScheme() == null || !u.getScheme().matches("https?"))
+          || u.getHost() == null
+          || u.getQuery() != null
+          || u.getFragment() != null) {
+        throw new java.net.URISyntaxException(url, "not an http(s) URL with a host");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new CommandLine.ParameterException(
+          cmd,
+          "--web.grafana-url="
+              + url
+              + ": must be Grafana's base URL, like https://grafana.example.com");
+    }
+    return url.replaceAll("/+$", "");
   }
 
   private Map<String, String> flagsForStatus() {

@@ -104,6 +104,11 @@ public final class FilesystemCollector implements Collector {
             });
   }
 
+  /** Whether a statfs that outlived its scrape is still running (a test seam). */
+  boolean hasHungStatfs() {
+    return stuck.values().stream().anyMatch(f -> !f.isDone());
+  }
+
   @Override
   public MetricSnapshots collect() throws Exception {
     List<Mount> mounts = mounts();

@@ -39,7 +39,7 @@ public final class EventsApi extends HttpServlet {
     this.store = store;
     this.pipelines = pipelines;
     this.limits = limits;
-    this.model = new PipelineModel(store, pipelines);
+    this.model = new PipelineModel(pipelines);
   }
 
   @Override

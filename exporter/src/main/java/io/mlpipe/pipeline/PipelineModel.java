@@ -3,17 +3,12 @@ package io.mlpipe.pipeline;
 import static io.mlpipe.pipeline.PipelineMetrics.*;
 
 import io.mlpipe.config.PipelinesConfig;
-import io.mlpipe.store.DurableStore;
-import io.mlpipe.store.Family;
-import io.mlpipe.store.Group;
 import io.mlpipe.store.GroupKey;
 import io.mlpipe.store.LabelSet;
 import io.mlpipe.store.MetricType;
 import io.mlpipe.store.Mutation;
 import io.mlpipe.store.Mutation.Op;
-import io.mlpipe.store.Series;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +17,18 @@ import java.util.function.Supplier;
 /**
  * Turns pipeline events into store mutations: counters and histograms as read-modify-write
  * operations (applied in WAL order, so concurrent events never lose an increment), gauges as sets.
+ * Nothing here reads the store: every decision that depends on stored state (which model versions
+ * leave a role, how long a run took, whether a run is known) is an operation that the store's
+ * single writer evaluates in WAL order, so concurrent events give the result of some serial order.
  *
  * <p>Groups: one per stage ({@code pipeline}, {@code stage}), one per pipeline, one per run ({@code
  * mlpipe_run_info}, short TTL), and one empty marker per event id for deduplication.
  */
 public final class PipelineModel {
 
-  private final Supplier<DurableStore> store;
   private final Supplier<PipelinesConfig> config;
 
-  public PipelineModel(Supplier<DurableStore> store, Supplier<PipelinesConfig> config) {
-    this.store = store;
+  public PipelineModel(Supplier<PipelinesConfig> config) {
     this.config = config;
   }
 
@@ -59,11 +55,9 @@ public final class PipelineModel {
     long forget = cfg.forgetAfter().toMillis();
     long runTtl = cfg.runInfoTtl().toMillis();
     List<Mutation> out = new ArrayList<>();
-    // Starts seen earlier in this same request, for durations of a start and finish sent together.
-    Map<String, Double> startsInRequest = new HashMap<>();
     for (Event e : events) {
       List<Mutation> ms = new ArrayList<>();
-      translate(e, nowMillis, forget, runTtl, startsInRequest, ms);
+      translate(e, nowMillis, forget, runTtl, ms);
       if (e.id() != null) {
         out.add(new Mutation.Once(eventIdKey(e.id()), nowMillis, cfg.dedupWindow().toMillis(), ms));
       } else {
@@ -73,8 +67,7 @@ public final class PipelineModel {
     return out;
   }
 
-  private void translate(
-      Event e, long now, long forget, long runTtl, Map<String, Double> starts, List<Mutation> out) {
+  private void translate(Event e, long now, long forget, long runTtl, List<Mutation> out) {
     LabelSet stageLabels =
         e.stage() == null ? null : LabelSet.of("pipeline", e.pipeline(), "stage", e.stage());
     LabelSet pipeLabels = LabelSet.of("pipeline", e.pipeline());
@@ -87,7 +80,6 @@ public final class PipelineModel {
             add(STAGE_RUNNING, MetricType.GAUGE, "Runs of the stage in progress.", stageLabels, 1));
         stageOps.add(set(STAGE_LAST_START, "When the stage last started.", stageLabels, t));
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
-        starts.put(startKey(e), t);
         if (e.runId() != null) {
           out.add(
               new Mutation.Update(
@@ -136,9 +128,27 @@ public final class PipelineModel {
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
         Double duration = e.number("duration_seconds");
         if (duration == null) {
-          duration = startedAt(e, starts).map(s -> Math.max(0, t - s)).orElse(null);
-        }
-        if (duration != null) {
+          // From the start as the store holds it when this finish is applied (WAL order).
+          Op.Start start =
+              e.runId() != null
+                  ? new Op.Start(
+                      runKey(e.pipeline(), e.stage(), e.runId()), RUN_STARTED, LabelSet.EMPTY, null)
+                  : new Op.Start(
+                      stageKey(e.pipeline(), e.stage()),
+                      STAGE_LAST_START,
+                      stageLabels,
+                      STAGE_RUNNING);
+          stageOps.add(
+              new Op.ObserveElapsed(
+                  STAGE_DURATION,
+                  "Durations of finished runs.",
+                  stageLabels,
+                  DURATION_BUCKETS,
+                  STAGE_LAST_DURATION,
+                  "Duration of the last finished run.",
+                  t,
+                  start));
+        } else {
           stageOps.add(
               new Op.Observe(
                   STAGE_DURATION,
@@ -180,13 +190,15 @@ public final class PipelineModel {
                   e.number("memory_peak_bytes")));
         }
         if (e.runId() != null) {
-          // The run keeps the host it started on; finishing only restarts its TTL.
-          GroupKey runKey = runKey(e.pipeline(), e.stage(), e.runId());
-          List<Op> runOps = new ArrayList<>();
-          if (store.get().group(runKey) == null && !starts.containsKey(startKey(e))) {
-            runOps.add(runInfo(e));
-          }
-          out.add(new Mutation.Update(runKey, runOps, now, runTtl));
+          // The run keeps the host it started on (Init: first writer wins); finishing restarts
+          // its TTL.
+          Op.Set info = runInfo(e);
+          out.add(
+              new Mutation.Update(
+                  runKey(e.pipeline(), e.stage(), e.runId()),
+                  List.of(new Op.Init(info.name(), info.type(), info.help(), info.labels(), 1)),
+                  now,
+                  runTtl));
         }
       }
       case heartbeat -> {
@@ -283,13 +295,9 @@ public final class PipelineModel {
                 labels(labels(model, "metric", e.string("metric")), "role", role),
                 e.number("value")));
         // One version holds each role: the info series of other versions in this role go.
-        removeOtherVersions(e.pipeline(), e.string("model"), role, e.string("version"), pipeOps);
-        pipeOps.add(
-            set(
-                MODEL_INFO,
-                "Which model version holds each role.",
-                labels(labels(model, "version", e.string("version")), "role", role),
-                1));
+        LabelSet info = labels(labels(model, "version", e.string("version")), "role", role);
+        pipeOps.add(new Op.RemoveOthers(MODEL_INFO, info, "version"));
+        pipeOps.add(set(MODEL_INFO, "Which model version holds each role.", info, 1));
       }
       case metric -> {
         LabelSet base = stageLabels != null ? stageLabels : pipeLabels;
@@ -321,67 +329,19 @@ public final class PipelineModel {
     }
   }
 
-  private static Op runInfo(Event e) {
+  private static Op.Set runInfo(Event e) {
     LabelSet labels =
         LabelSet.of(
             "pipeline", e.pipeline(),
             "stage", e.stage(),
             "run_id", e.runId(),
             "host", e.host() == null ? "" : e.host());
-    return set(
-        RUN_INFO, "A run in progress or recently finished, with its host (expires).", labels, 1);
-  }
-
-  private static String startKey(Event e) {
-    return e.pipeline() + "\u0000" + e.stage() + "\u0000" + e.runId();
-  }
-
-  private java.util.Optional<Double> startedAt(Event e, Map<String, Double> starts) {
-    Double inRequest = starts.get(startKey(e));
-    if (inRequest != null) {
-      return java.util.Optional.of(inRequest);
-    }
-    DurableStore s = store.get();
-    if (e.runId() != null) {
-      Group run = s.group(runKey(e.pipeline(), e.stage(), e.runId()));
-      if (run != null && run.families().get(RUN_STARTED) != null) {
-        return java.util.Optional.of(value(run.families().get(RUN_STARTED), LabelSet.EMPTY));
-      }
-      return java.util.Optional.empty();
-    }
-    Group stage = s.group(stageKey(e.pipeline(), e.stage()));
-    if (stage != null && stage.families().get(STAGE_LAST_START) != null) {
-      double running = value(stage.families().get(STAGE_RUNNING), stage.key().labels());
-      if (running > 0) {
-        return java.util.Optional.of(
-            value(stage.families().get(STAGE_LAST_START), stage.key().labels()));
-      }
-    }
-    return java.util.Optional.empty();
-  }
-
-  private void removeOtherVersions(
-      String pipeline, String model, String role, String version, List<Op> ops) {
-    Group g = store.get().group(pipelineKey(pipeline));
-    Family info = g == null ? null : g.families().get(MODEL_INFO);
-    if (info == null) {
-      return;
-    }
-    for (LabelSet l : info.series().keySet()) {
-      if (model.equals(l.get("model"))
-          && role.equals(l.get("role"))
-          && !version.equals(l.get("version"))) {
-        ops.add(new Op.Remove(MODEL_INFO, l));
-      }
-    }
-  }
-
-  private static double value(Family f, LabelSet labels) {
-    if (f == null) {
-      return 0;
-    }
-    Series s = f.series().get(labels);
-    return s instanceof Series.Value v ? v.value() : 0;
+    return new Op.Set(
+        RUN_INFO,
+        MetricType.GAUGE,
+        "A run in progress or recently finished, with its host (expires).",
+        labels,
+        1);
   }
 
   private static LabelSet labels(LabelSet base, String name, String value) {

@@ -55,6 +55,11 @@ public final class RateLimiter {
     }
   }
 
+  /** Buckets held now (a test seam). */
+  int size() {
+    return buckets.size();
+  }
+
   private void forgetIdle(long now, double rate, int burst) {
     buckets
         .entrySet()

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,6 +65,19 @@ public final class DurableStore implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DurableStore.class);
   private static final int MAX_BATCH = 512;
+
+  /**
+   * How long a request waits for its commit. Past it the request gets 503 rather than a thread held
+   * forever (storage that hangs, e.g. a dead network mount).
+   */
+  static final long WRITE_TIMEOUT_MILLIS = 30_000;
+
+  /** How long close() waits for the writer to finish the queued writes. */
+  static final long CLOSE_JOIN_MILLIS = 30_000;
+
+  /** After a failed rotation for a snapshot, the next try waits this long (storage is failing). */
+  private static final long SNAPSHOT_RETRY_MILLIS = 1_000;
+
   private static final long BATCH_LINGER_NANOS = 2_000_000;
 
   /**
@@ -100,10 +114,17 @@ public final class DurableStore implements AutoCloseable {
   private final Thread writer;
   private volatile boolean running = true;
 
+  /** Set by the writer as it exits; a request that sees it fails instead of waiting. */
+  private volatile boolean writerStopped;
+
+  /** {@link #WRITE_TIMEOUT_MILLIS}; tests shorten it. */
+  volatile long writeTimeoutMillis = WRITE_TIMEOUT_MILLIS;
+
   // Writer-thread state.
   private long seq;
   private long recordsSinceSnapshot;
   private long lastSnapshotMillis = System.currentTimeMillis();
+  private long nextSnapshotAttemptMillis;
   private boolean writable = true;
 
   private final Histogram fsyncDuration;
@@ -124,11 +145,15 @@ public final class DurableStore implements AutoCloseable {
   }
 
   private DurableStore(
-      Options options, PrometheusRegistry registry, FileChannel lockChannel, FileLock lock) {
+      Options options,
+      PrometheusRegistry registry,
+      FileChannel lockChannel,
+      FileLock lock,
+      WalFiles files) {
     this.options = options;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.wal = new Wal(options.dir());
+    this.wal = new Wal(options.dir(), files);
     fsyncDuration =
         Histogram.builder()
             .name("mlpipe_exporter_wal_fsync_duration_seconds")
@@ -179,6 +204,12 @@ public final class DurableStore implements AutoCloseable {
   /** Opens the store in {@code options.dir()}, replaying snapshot and WAL before returning. */
   public static DurableStore open(Options options, PrometheusRegistry registry)
       throws IOException, StoreException {
+    return open(options, registry, WalFiles.REAL);
+  }
+
+  /** As {@link #open(Options, PrometheusRegistry)}, writing the WAL through {@code files}. */
+  static DurableStore open(Options options, PrometheusRegistry registry, WalFiles files)
+      throws IOException, StoreException {
     Files.createDirectories(options.dir());
     FileChannel lockChannel =
         FileChannel.open(
@@ -195,7 +226,7 @@ public final class DurableStore implements AutoCloseable {
           options.dir()
               + " is in use by another mlpipe agent (lock held); give each agent its own --storage.path");
     }
-    DurableStore store = new DurableStore(options, registry, lockChannel, lock);
+    DurableStore store = new DurableStore(options, registry, lockChannel, lock, files);
     try {
       store.recover();
     } catch (IOException | StoreException | RuntimeException e) {
@@ -213,7 +244,7 @@ public final class DurableStore implements AutoCloseable {
 
   private void recover() throws IOException, StoreException {
     long t0 = System.nanoTime();
-    Snapshots.Content snap = Snapshots.read(options.dir());
+    Snapshots.Content snap = readSnapshot();
     if (snap != null) {
       state.load(snap.groups());
       seq = snap.seq();
@@ -251,6 +282,35 @@ public final class DurableStore implements AutoCloseable {
   }
 
   /**
+   * The snapshot, or null. A corrupt one is never loaded: when the WAL still holds every write from
+   * the first on (no segment was dropped yet), the store is rebuilt from the WAL and the damaged
+   * file kept aside; otherwise the agent refuses to start, naming the file, since loading nothing
+   * would silently lose the acknowledged writes that only the snapshot holds.
+   */
+  private Snapshots.Content readSnapshot() throws IOException, StoreException {
+    try {
+      return Snapshots.read(options.dir());
+    } catch (Snapshots.Corrupt e) {
+      List<Path> segments = wal.segments();
+      if (segments.isEmpty() || Wal.firstSeq(segments.get(0)) != 1) {
+        throw new StoreException(
+            e.getMessage()
+                + "; the WAL no longer holds the writes it covers. Restore it from a backup, or"
+                + " move it away to start without them (they would be lost)");
+      }
+      Path aside = options.dir().resolve("snapshot.corrupt");
+      Files.move(
+          Snapshots.path(options.dir()), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      log.error(
+          "{}; the WAL still holds every write from the first on, so the store is rebuilt from it"
+              + " (the damaged file is kept as {})",
+          e.getMessage(),
+          aside);
+      return null;
+    }
+  }
+
+  /**
    * Applies {@code request} all or nothing and returns once it is durable.
    *
    * @throws WriteRejectedException over a limit, inconsistent, or storage unavailable
@@ -275,14 +335,39 @@ public final class DurableStore implements AutoCloseable {
       throw new WriteRejectedException(
           Kind.UNAVAILABLE, "queue_full", "the store's write queue stayed full for 10 s");
     }
+    // The writer sets writerStopped before failing what is left in the queue: either it sees p
+    // there, or p sees the flag here. No request waits on a writer that is gone.
+    if (writerStopped && queue.remove(p)) {
+      throw writerGone();
+    }
     try {
-      p.done.get();
+      p.done.get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WriteRejectedException w) {
         throw w;
       }
       throw new IllegalStateException("store writer failed", e.getCause());
+    } catch (TimeoutException e) {
+      if (queue.remove(p)) {
+        throw new WriteRejectedException(
+            Kind.UNAVAILABLE,
+            "timeout",
+            "the store did not get to this write within "
+                + writeTimeoutMillis
+                + " ms; it was not applied");
+      }
+      throw new WriteRejectedException(
+          Kind.UNAVAILABLE,
+          "timeout",
+          "storage did not complete this write within "
+              + writeTimeoutMillis
+              + " ms; it may still be applied");
     }
+  }
+
+  private static WriteRejectedException writerGone() {
+    return new WriteRejectedException(
+        Kind.UNAVAILABLE, "shutdown", "the store's writer has stopped; write not accepted");
   }
 
   /** Counts a write refused before it reached the store (ingest-side limits). */
@@ -332,10 +417,31 @@ public final class DurableStore implements AutoCloseable {
         batch.clear();
       }
     }
+    writerStopped = true;
+    batch.forEach(p -> p.done.completeExceptionally(writerGone()));
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(p -> p.done.completeExceptionally(writerGone()));
   }
 
   private void commit(List<Pending> batch) {
     StoreState.Staging staging = state.stage();
+    long seqBefore = seq;
+    try {
+      commit(batch, staging);
+    } catch (RuntimeException | Error e) {
+      // A bug, not bad input: nothing of the batch may stay, neither staged groups nor the
+      // series and type accounting that staging changed, nor its WAL records.
+      staging.rollbackTo(0);
+      if (seq != seqBefore) {
+        wal.takeBack();
+        seq = seqBefore;
+      }
+      throw e;
+    }
+  }
+
+  private void commit(List<Pending> batch, StoreState.Staging staging) {
     MutationApplier applier = new MutationApplier(options.limits().get());
     List<List<Mutation>> toLog = new ArrayList<>();
     List<Pending> accepted = new ArrayList<>();
@@ -363,22 +469,26 @@ public final class DurableStore implements AutoCloseable {
       }
     }
     if (!toLog.isEmpty()) {
-      long position = -1;
       long firstSeq = seq + 1;
+      List<byte[]> records = new ArrayList<>();
+      for (List<Mutation> request : toLog) {
+        records.add(Codec.encodeMutations(request));
+      }
       try {
-        position = wal.position();
-        for (List<Mutation> request : toLog) {
-          wal.append(++seq, Codec.encodeMutations(request));
+        wal.ready(firstSeq);
+        for (byte[] record : records) {
+          wal.append(++seq, record);
         }
         if (options.fsync() != FsyncMode.never) {
           long t0 = System.nanoTime();
           wal.sync();
           fsyncDuration.observe((System.nanoTime() - t0) / 1e9);
         }
+        wal.commit();
         recordsSinceSnapshot += toLog.size();
       } catch (IOException e) {
-        if (position >= 0) {
-          wal.truncate(position);
+        if (seq != firstSeq - 1) {
+          wal.takeBack();
         }
         seq = firstSeq - 1;
         staging.rollbackTo(0);
@@ -419,17 +529,25 @@ public final class DurableStore implements AutoCloseable {
         recordsSinceSnapshot >= options.snapshotEveryRecords()
             || (recordsSinceSnapshot > 0
                 && now - lastSnapshotMillis >= options.snapshotEveryMillis());
-    if (!(force || due) || !snapshotInFlight.compareAndSet(false, true)) {
+    if (!(force || (due && now >= nextSnapshotAttemptMillis))
+        || !snapshotInFlight.compareAndSet(false, true)) {
       return;
     }
     long covered = seq;
     try {
       wal.rotate(covered + 1);
     } catch (IOException e) {
-      log.warn("cannot start a new WAL segment for a snapshot: {}", e.toString());
+      // The current segment is still open and written to; only the snapshot waits.
+      if (nextSnapshotAttemptMillis == 0) {
+        log.warn(
+            "cannot start a new WAL segment for a snapshot ({}); writes go on in the current one",
+            e.toString());
+      }
+      nextSnapshotAttemptMillis = now + SNAPSHOT_RETRY_MILLIS;
       snapshotInFlight.set(false);
       return;
     }
+    nextSnapshotAttemptMillis = 0;
     List<Group> groups = state.groups();
     recordsSinceSnapshot = 0;
     lastSnapshotMillis = now;
@@ -476,10 +594,12 @@ public final class DurableStore implements AutoCloseable {
     }
   }
 
-  /** Writes a snapshot now (for tests and clean shutdown). */
-  void snapshotNow() throws InterruptedException {
-    while (!snapshotInFlight.compareAndSet(false, true)) {
-      Thread.sleep(10);
+  /** Writes a snapshot now, once the writer has stopped (clean shutdown). */
+  private void snapshotNow() throws InterruptedException {
+    background.shutdownNow();
+    if (!background.awaitTermination(CLOSE_JOIN_MILLIS, TimeUnit.MILLISECONDS)) {
+      log.warn("a background snapshot is still running; no final snapshot (the WAL has it all)");
+      return;
     }
     snapshotInFlight.set(false);
     recordsSinceSnapshot = Math.max(recordsSinceSnapshot, 1);
@@ -490,17 +610,43 @@ public final class DurableStore implements AutoCloseable {
   void abandon() throws InterruptedException, IOException {
     running = false;
     background.shutdownNow();
-    writer.join(30_000);
-    wal.close();
+    writer.join(CLOSE_JOIN_MILLIS);
+    if (!writer.isAlive()) {
+      wal.close();
+    }
     releaseLock();
+  }
+
+  /** Series by source as the limits count them (tests compare it with the stored groups). */
+  Map<String, Long> accountedSeries() {
+    return state.seriesBySource();
+  }
+
+  /** The writer thread (tests stop it to check that requests then fail instead of waiting). */
+  Thread writerThread() {
+    return writer;
   }
 
   /** Finishes queued writes, writes a final snapshot, and releases the directory. */
   @Override
   public void close() throws InterruptedException {
+    close(CLOSE_JOIN_MILLIS);
+  }
+
+  void close(long joinMillis) throws InterruptedException {
     running = false;
     background.shutdownNow();
-    writer.join(30_000);
+    writer.join(joinMillis);
+    if (writer.isAlive()) {
+      // Snapshotting or closing the WAL under a writer still committing would race it; the WAL
+      // already holds every acknowledged write, so the next start replays it. The writer is not
+      // interrupted (that would close the WAL's channel mid-write), and the directory stays locked
+      // while it may still write.
+      log.error(
+          "store writer still busy after {} ms (storage hanging?); stopping without a final snapshot",
+          joinMillis);
+      return;
+    }
     try {
       if (recordsSinceSnapshot > 0) {
         snapshotNow();

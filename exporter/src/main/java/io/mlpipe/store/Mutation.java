@@ -57,7 +57,10 @@ public sealed interface Mutation {
     @JsonSubTypes.Type(value = Op.Add.class, name = "add"),
     @JsonSubTypes.Type(value = Op.Set.class, name = "set"),
     @JsonSubTypes.Type(value = Op.Observe.class, name = "observe"),
-    @JsonSubTypes.Type(value = Op.Remove.class, name = "remove")
+    @JsonSubTypes.Type(value = Op.Remove.class, name = "remove"),
+    @JsonSubTypes.Type(value = Op.Init.class, name = "init"),
+    @JsonSubTypes.Type(value = Op.RemoveOthers.class, name = "remove_others"),
+    @JsonSubTypes.Type(value = Op.ObserveElapsed.class, name = "observe_elapsed")
   })
   sealed interface Op {
     String name();
@@ -85,5 +88,48 @@ public sealed interface Mutation {
 
     /** Removes one series. */
     record Remove(String name, LabelSet labels) implements Op {}
+
+    /*
+     * The operations below decide from what is stored. They are evaluated by the store's writer in
+     * WAL order (WAL format 2), never by a request thread from a read that may be stale by the time
+     * its write is applied.
+     */
+
+    /**
+     * Sets {@code labels} to {@code value} only when family {@code name} holds no series yet: the
+     * first writer wins (a run keeps the host it started on).
+     */
+    record Init(String name, MetricType type, String help, LabelSet labels, double value)
+        implements Op {}
+
+    /**
+     * Removes every series of {@code name} whose labels equal {@code labels} except for a different
+     * value of the label {@code varying}: one version per role, {@code labels} being the one that
+     * stays.
+     */
+    record RemoveOthers(String name, LabelSet labels, String varying) implements Op {}
+
+    /**
+     * Observes {@code endSeconds} minus a start time held in the store into a classic histogram,
+     * and sets the gauge {@code lastName} to the same duration; does nothing when no start is
+     * stored. The start is read as the group held it before this update.
+     */
+    record ObserveElapsed(
+        String name,
+        String help,
+        LabelSet labels,
+        double[] upperBounds,
+        String lastName,
+        String lastHelp,
+        double endSeconds,
+        Start start)
+        implements Op {}
+
+    /**
+     * Where a start time is stored: series {@code labels} of family {@code name} in group {@code
+     * group}; with {@code whileName}, only while that family's series of the same labels is above
+     * zero (a stage counts as started while runs are in progress).
+     */
+    record Start(GroupKey group, String name, LabelSet labels, String whileName) {}
   }
 }

@@ -39,7 +39,7 @@ final class MutationApplier {
       Group old = s.get(u.key());
       Map<String, Family> families = new LinkedHashMap<>(old == null ? Map.of() : old.families());
       for (Op op : u.ops()) {
-        applyOp(families, op);
+        applyOp(s, families, op);
       }
       store(s, u.key(), old, families, u.timeMillis(), u.ttlMillis());
     } else if (m instanceof Mutation.Delete d) {
@@ -130,7 +130,8 @@ final class MutationApplier {
     s.put(key, old, next);
   }
 
-  private static void applyOp(Map<String, Family> families, Op op) throws WriteRejectedException {
+  private static void applyOp(StoreState.Staging s, Map<String, Family> families, Op op)
+      throws WriteRejectedException {
     if (op instanceof Op.Add a) {
       Family f = family(families, a.name(), a.type(), a.help());
       double current = f.series().get(a.labels()) instanceof Series.Value v ? v.value() : 0;
@@ -142,24 +143,36 @@ final class MutationApplier {
       Family f = family(families, a.name(), a.type(), a.help());
       families.put(a.name(), f.with(new Series.Value(a.labels(), a.value())));
     } else if (op instanceof Op.Observe o) {
-      Family f = family(families, o.name(), MetricType.HISTOGRAM, o.help());
-      Series.Histogram h =
-          f.series().get(o.labels()) instanceof Series.Histogram existing
-                  && java.util.Arrays.equals(existing.upperBounds(), o.upperBounds())
-              ? existing
-              : new Series.Histogram(
-                  o.labels(), o.upperBounds(), new double[o.upperBounds().length], 0, 0);
-      double[] counts = StoreState.copy(h.cumulativeCounts());
-      for (int i = 0; i < counts.length; i++) {
-        if (o.value() <= h.upperBounds()[i]) {
-          counts[i]++;
+      observe(families, o.name(), o.help(), o.labels(), o.upperBounds(), o.value());
+    } else if (op instanceof Op.Init i) {
+      Family f = family(families, i.name(), i.type(), i.help());
+      if (f.series().isEmpty()) {
+        families.put(i.name(), f.with(new Series.Value(i.labels(), i.value())));
+      }
+    } else if (op instanceof Op.RemoveOthers r) {
+      Family f = families.get(r.name());
+      if (f != null) {
+        Family rest = f;
+        for (LabelSet l : f.series().keySet()) {
+          if (sameExcept(l, r.labels(), r.varying())
+              && !java.util.Objects.equals(l.get(r.varying()), r.labels().get(r.varying()))) {
+            rest = rest.without(l);
+          }
+        }
+        if (rest.series().isEmpty()) {
+          families.remove(r.name());
+        } else {
+          families.put(r.name(), rest);
         }
       }
-      families.put(
-          o.name(),
-          f.with(
-              new Series.Histogram(
-                  o.labels(), h.upperBounds(), counts, h.sum() + o.value(), h.count() + 1)));
+    } else if (op instanceof Op.ObserveElapsed e) {
+      Double start = start(s.get(e.start().group()), e.start());
+      if (start != null) {
+        double elapsed = Math.max(0, e.endSeconds() - start);
+        observe(families, e.name(), e.help(), e.labels(), e.upperBounds(), elapsed);
+        Family last = family(families, e.lastName(), MetricType.GAUGE, e.lastHelp());
+        families.put(e.lastName(), last.with(new Series.Value(e.labels(), elapsed)));
+      }
     } else if (op instanceof Op.Remove r) {
       Family f = families.get(r.name());
       if (f != null) {
@@ -171,6 +184,63 @@ final class MutationApplier {
         }
       }
     }
+  }
+
+  private static void observe(
+      Map<String, Family> families,
+      String name,
+      String help,
+      LabelSet labels,
+      double[] upperBounds,
+      double value)
+      throws WriteRejectedException {
+    Family f = family(families, name, MetricType.HISTOGRAM, help);
+    Series.Histogram h =
+        f.series().get(labels) instanceof Series.Histogram existing
+                && java.util.Arrays.equals(existing.upperBounds(), upperBounds)
+            ? existing
+            : new Series.Histogram(labels, upperBounds, new double[upperBounds.length], 0, 0);
+    double[] counts = StoreState.copy(h.cumulativeCounts());
+    for (int i = 0; i < counts.length; i++) {
+      if (value <= h.upperBounds()[i]) {
+        counts[i]++;
+      }
+    }
+    families.put(
+        name,
+        f.with(
+            new Series.Histogram(labels, h.upperBounds(), counts, h.sum() + value, h.count() + 1)));
+  }
+
+  /** The start time {@code start} names in {@code g} (as stored before this update), or null. */
+  private static Double start(Group g, Op.Start start) {
+    if (g == null) {
+      return null;
+    }
+    Double running = start.whileName() == null ? null : value(g, start.whileName(), start.labels());
+    if (start.whileName() != null && (running == null || running <= 0)) {
+      return null;
+    }
+    return value(g, start.name(), start.labels());
+  }
+
+  private static Double value(Group g, String name, LabelSet labels) {
+    Family f = g.families().get(name);
+    return f != null && f.series().get(labels) instanceof Series.Value v ? v.value() : null;
+  }
+
+  /** Whether {@code a} and {@code b} have the same label names and values, {@code except} aside. */
+  private static boolean sameExcept(LabelSet a, LabelSet b, String except) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String name = a.name(i);
+      if (!name.equals(except) && !a.value(i).equals(b.get(name))) {
+        return false;
+      }
+    }
+    return a.get(except) != null && b.get(except) != null;
   }
 
   private static Family family(

@@ -16,13 +16,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead log: segment files {@code wal-<first seq>.log}, each an 8-byte header (magic and
- * format version) followed by records {@code [length u32][crc32c u32][seq u64][payload]}. A record
- * that is cut short or fails its checksum ends the log: everything from it on is truncated with a
- * warning, so a crash mid-write never stops the next start.
+ * format version) followed by records {@code [length u32][crc32c u32][seq u64][payload]}.
+ *
+ * <p>Writing: a new segment is written whole (header, fsync) under a temporary name and renamed
+ * into place, and the current segment stays the one written to until then, so a failed rotation
+ * changes nothing. A failed append is taken back by truncating to where it began; when even that
+ * fails, the segment is marked broken and nothing more is appended to it: the next commit first
+ * retries the truncate, else starts a new segment at its sequence number, else is refused (503).
+ *
+ * <p>Replay, the rules in order: (1) a record that is cut short or fails its checksum is torn: if a
+ * valid record continuing the sequence follows it in the same segment, the bytes in between are
+ * skipped (an append that failed and could not be taken back, followed by acknowledged ones, as
+ * mlpipe before WAL format 2 could leave them); otherwise the segment ends there and its tail is
+ * truncated. (2) A record whose sequence number is not above the previous one's supersedes the
+ * records from that number on: those were a commit that failed (never acknowledged) and whose
+ * numbers the writer reused, in the same segment or a new one. (3) A segment header cut short (1-7
+ * bytes of it) with nothing after it is removed; with records after it, the header is rewritten.
+ * Nothing after a torn record is ever deleted.
  */
 final class Wal implements AutoCloseable {
 
-  static final int FORMAT_VERSION = 1;
+  /**
+   * 2 added the operations that decide from stored state ({@code Op.Init}, {@code Op.RemoveOthers},
+   * {@code Op.ObserveElapsed}); version 1 segments hold a subset and replay as they are. A version
+   * 1 mlpipe refuses version 2 segments as "written by a newer mlpipe".
+   */
+  static final int FORMAT_VERSION = 2;
+
   private static final byte[] MAGIC = "MLPWAL".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 8;
   private static final int MAX_RECORD = 256 * 1024 * 1024;
@@ -34,12 +54,25 @@ final class Wal implements AutoCloseable {
   }
 
   private final Path dir;
+  private final WalFiles files;
   private FileChannel current;
   private Path currentPath;
-  private final ByteBuffer header = ByteBuffer.allocate(16);
+
+  /** The current segment may end in bytes of a failed append; its good data ends at goodSize. */
+  private boolean broken;
+
+  private long goodSize;
+
+  /** Bytes appended since the last commit or take-back. */
+  private long pending;
 
   Wal(Path dir) {
+    this(dir, WalFiles.REAL);
+  }
+
+  Wal(Path dir, WalFiles files) {
     this.dir = dir;
+    this.files = files;
   }
 
   static Path segmentPath(Path dir, long firstSeq) {
@@ -59,75 +92,195 @@ final class Wal implements AutoCloseable {
     }
   }
 
+  /** A valid record found by replay. */
+  private record Entry(byte[] bytes, int offset, int length, long seq) {}
+
   /**
-   * Replays every record after {@code afterSeq}; returns the number of corruptions found (each
-   * truncated away).
+   * Replays every record after {@code afterSeq} (rules in the class comment); returns the number of
+   * torn or corrupt places found.
    */
   int replay(long afterSeq, RecordConsumer consumer) throws IOException, StoreException {
+    removeTemporaries();
     int corruptions = 0;
-    List<Path> segments = segments();
-    for (int i = 0; i < segments.size(); i++) {
-      Path seg = segments.get(i);
+    List<Entry> entries = new ArrayList<>();
+    for (Path seg : segments()) {
       byte[] bytes = Files.readAllBytes(seg);
-      if (bytes.length < HEADER || !startsWithMagic(bytes)) {
-        if (bytes.length < HEADER && i == segments.size() - 1) {
-          log.warn("WAL segment {} has a torn header ({} bytes); removing it", seg, bytes.length);
-          Files.delete(seg);
-          corruptions++;
-          continue;
-        }
-        throw new StoreException(seg + " is not an mlpipe WAL segment (bad magic)");
+      int start = headerLength(seg, bytes);
+      if (start < 0) {
+        corruptions++;
+        continue; // a short header and nothing else: removed
+      }
+      if (bytes.length > 0 && start < HEADER) {
+        corruptions++;
+        bytes = rewriteHeader(seg, bytes, start);
+        start = HEADER;
       }
       int version = bytes[MAGIC.length] & 0xff;
       if (version > FORMAT_VERSION) {
         throw StoreException.newerFormat(seg, "WAL", version, FORMAT_VERSION, dir);
       }
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      int pos = HEADER;
+      int pos = start;
       while (pos < bytes.length) {
-        String problem = null;
-        if (bytes.length - pos < 8) {
-          problem = "record header cut short";
-        } else {
-          int len = buf.getInt(pos);
-          int crc = buf.getInt(pos + 4);
-          if (len < 8 || len > MAX_RECORD || len > bytes.length - pos - 8) {
-            problem = "record length " + len + " runs past the end";
-          } else {
-            CRC32C c = new CRC32C();
-            c.update(bytes, pos + 8, len);
-            if ((int) c.getValue() != crc) {
-              problem = "checksum mismatch";
-            } else {
-              long seq = buf.getLong(pos + 8);
-              if (seq > afterSeq) {
-                consumer.accept(seq, bytes, pos + 16, len - 8);
-              }
-              pos += 8 + len;
-              continue;
-            }
+        // The record before this one; for a segment's first, the number its name says precedes it.
+        long last = entries.isEmpty() ? firstSeq(seg) - 1 : entries.get(entries.size() - 1).seq();
+        int len = recordAt(bytes, pos);
+        if (len < 0) {
+          corruptions++;
+          int next = nextRecord(bytes, pos + 1, last);
+          if (next >= 0) {
+            log.warn(
+                "WAL {}: skipping {} torn bytes at byte {}: a failed append, followed by records that continue the log",
+                seg,
+                next - pos,
+                pos);
+            pos = next;
+            continue;
           }
+          log.warn(
+              "WAL {}: torn or corrupt record at byte {}; truncating the {} bytes from there (writes in them were never acknowledged)",
+              seg,
+              pos,
+              bytes.length - pos);
+          try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            ch.truncate(pos);
+            ch.force(true);
+          }
+          break;
         }
-        corruptions++;
-        log.warn(
-            "WAL {}: {} at byte {}; truncating {} bytes after the last good record (writes after it were never acknowledged)",
-            seg,
-            problem,
-            pos,
-            bytes.length - pos);
-        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
-          ch.truncate(pos);
-          ch.force(true);
+        long seq = ByteBuffer.wrap(bytes, pos + 8, 8).getLong();
+        if (!entries.isEmpty() && seq <= last) {
+          int dropped = 0;
+          while (!entries.isEmpty() && entries.get(entries.size() - 1).seq() >= seq) {
+            entries.remove(entries.size() - 1);
+            dropped++;
+          }
+          log.warn(
+              "WAL {}: record {} follows record {}; dropping {} records of a commit that failed (never acknowledged)",
+              seg,
+              seq,
+              last,
+              dropped);
+        } else if (!entries.isEmpty() && seq != last + 1) {
+          corruptions++;
+          log.error("WAL {}: records {} to {} are missing; replaying on", seg, last + 1, seq - 1);
         }
-        // Anything in later segments was written after the damage: not trustworthy in order.
-        for (int j = i + 1; j < segments.size(); j++) {
-          log.warn("WAL: removing later segment {} after a corruption", segments.get(j));
-          Files.delete(segments.get(j));
-        }
-        return corruptions;
+        entries.add(new Entry(bytes, pos + 16, len - 8, seq));
+        pos += 8 + len;
+      }
+    }
+    for (Entry e : entries) {
+      if (e.seq() > afterSeq) {
+        consumer.accept(e.seq(), e.bytes(), e.offset(), e.length());
       }
     }
     return corruptions;
+  }
+
+  /**
+   * Where records start in {@code bytes}: 8 after a whole header; k when a header cut short to k
+   * bytes is followed by a valid record; -1 (and the file removed) for a short header alone.
+   */
+  private int headerLength(Path seg, byte[] bytes) throws IOException, StoreException {
+    if (bytes.length >= HEADER && startsWithMagic(bytes)) {
+      return HEADER;
+    }
+    for (int k = 1; k < HEADER && k <= bytes.length; k++) {
+      if (!isHeaderPrefix(bytes, k)) {
+        break;
+      }
+      if (k == bytes.length) {
+        log.warn(
+            "WAL segment {} has a header cut short ({} bytes) and no records; removing it", seg, k);
+        Files.delete(seg);
+        return -1;
+      }
+      if (recordAt(bytes, k) >= 0) {
+        return k;
+      }
+    }
+    if (bytes.length == 0) {
+      log.warn("WAL segment {} is empty; removing it", seg);
+      Files.delete(seg);
+      return -1;
+    }
+    throw new StoreException(seg + " is not an mlpipe WAL segment (bad magic)");
+  }
+
+  /** Whether the first {@code k} bytes are the start of a header of a version this reads. */
+  private static boolean isHeaderPrefix(byte[] bytes, int k) {
+    for (int i = 0; i < k; i++) {
+      if (i < MAGIC.length) {
+        if (bytes[i] != MAGIC[i]) {
+          return false;
+        }
+      } else if (i == MAGIC.length) {
+        if (bytes[i] < 1 || bytes[i] > FORMAT_VERSION) {
+          return false;
+        }
+      } else if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Rewrites a segment whose header was cut short before records (mlpipe before format 2). */
+  private byte[] rewriteHeader(Path seg, byte[] bytes, int recordsAt) throws IOException {
+    // Records written after a short header came from a writer of format 1 at the latest.
+    int version = recordsAt > MAGIC.length ? bytes[MAGIC.length] : 1;
+    byte[] fixed = new byte[HEADER + bytes.length - recordsAt];
+    System.arraycopy(MAGIC, 0, fixed, 0, MAGIC.length);
+    fixed[MAGIC.length] = (byte) version;
+    System.arraycopy(bytes, recordsAt, fixed, HEADER, bytes.length - recordsAt);
+    Path tmp = seg.resolveSibling(seg.getFileName() + ".tmp");
+    try (FileChannel ch = WalFiles.REAL.create(tmp)) {
+      WalFiles.REAL.append(ch, ByteBuffer.wrap(fixed));
+      ch.force(true);
+    }
+    WalFiles.REAL.move(tmp, seg);
+    syncDir();
+    log.warn(
+        "WAL segment {} had a header cut short ({} bytes) before its records; rewrote it",
+        seg,
+        recordsAt);
+    return fixed;
+  }
+
+  /** The length field of a valid record at {@code pos}, or -1 when none is there. */
+  private static int recordAt(byte[] bytes, int pos) {
+    if (bytes.length - pos < 16) {
+      return -1;
+    }
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    int len = buf.getInt(pos);
+    if (len < 8 || len > MAX_RECORD || len > bytes.length - pos - 8) {
+      return -1;
+    }
+    CRC32C c = new CRC32C();
+    c.update(bytes, pos + 8, len);
+    return (int) c.getValue() == buf.getInt(pos + 4) ? len : -1;
+  }
+
+  /** The first valid record from {@code from} on that continues after {@code last}, or -1. */
+  private static int nextRecord(byte[] bytes, int from, long last) {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    for (int p = from; p + 16 <= bytes.length; p++) {
+      long seq = buf.getLong(p + 8);
+      if (seq >= 1 && seq <= last + 1 && recordAt(bytes, p) >= 0) {
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  private void removeTemporaries() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p :
+          s.filter(p -> p.getFileName().toString().matches("wal-\\d{20}\\.log\\.tmp")).toList()) {
+        log.info("WAL: removing {}, a segment that was never put in place", p);
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static boolean startsWithMagic(byte[] bytes) {
@@ -139,64 +292,110 @@ final class Wal implements AutoCloseable {
     return true;
   }
 
-  /** Opens a new segment whose first record will be {@code firstSeq}; closes the current one. */
+  /**
+   * Starts a new segment whose first record will be {@code firstSeq}. Until it is in place (header
+   * written and fsynced, renamed), the current segment stays the one written to; when anything
+   * fails, what was opened is closed and removed, and the current segment is unchanged.
+   */
   void rotate(long firstSeq) throws IOException {
-    closeCurrent();
     Path p = segmentPath(dir, firstSeq);
-    FileChannel ch =
-        FileChannel.open(
-            p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    if (ch.size() == 0) {
+    Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+    FileChannel ch = null;
+    try {
+      ch = files.create(tmp);
       ByteBuffer h = ByteBuffer.allocate(HEADER);
       h.put(MAGIC).put((byte) FORMAT_VERSION).put((byte) 0).flip();
-      while (h.hasRemaining()) {
-        ch.write(h);
+      files.writeHeader(ch, h);
+      files.force(ch);
+      files.move(tmp, p);
+    } catch (IOException | RuntimeException e) {
+      if (ch != null) {
+        closeQuietly(ch, tmp);
       }
-      ch.force(true);
-      syncDir();
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the next start removes it
+      }
+      throw e;
     }
+    syncDir();
+    FileChannel old = current;
+    Path oldPath = currentPath;
     current = ch;
     currentPath = p;
+    broken = false;
+    goodSize = HEADER;
+    pending = 0;
+    if (old != null) {
+      closeQuietly(old, oldPath);
+    }
   }
 
-  /** Position to truncate back to if the next append fails. */
-  long position() throws IOException {
-    return current.size();
+  /**
+   * Makes the WAL ready for a commit whose first record is {@code nextSeq}: a broken segment is
+   * repaired (truncated to its good data) or replaced by a new one starting at {@code nextSeq}.
+   *
+   * @throws IOException when neither works: storage is not usable, the commit must be refused
+   */
+  void ready(long nextSeq) throws IOException {
+    if (current != null && !broken) {
+      return;
+    }
+    if (current != null) {
+      try {
+        files.truncate(current, goodSize);
+        files.force(current);
+        broken = false;
+        log.info("WAL: took back the failed append in {} (truncated to {})", currentPath, goodSize);
+        return;
+      } catch (IOException e) {
+        log.debug("WAL: {} still cannot be truncated: {}", currentPath, e.toString());
+      }
+    }
+    rotate(nextSeq);
+    log.info("WAL: started {} in place of a segment with a failed append", currentPath);
   }
 
   void append(long seq, byte[] payload) throws IOException {
     CRC32C c = new CRC32C();
-    header.clear();
-    header.putLong(seq).flip();
-    c.update(header.duplicate());
+    ByteBuffer seqBytes = ByteBuffer.allocate(8).putLong(seq).flip();
+    c.update(seqBytes);
     c.update(payload);
     ByteBuffer rec = ByteBuffer.allocate(16 + payload.length);
     rec.putInt(8 + payload.length).putInt((int) c.getValue()).putLong(seq).put(payload).flip();
-    while (rec.hasRemaining()) {
-      current.write(rec);
-    }
+    int size = rec.remaining();
+    pending += size; // counted first: a partial write is taken back with the rest
+    files.append(current, rec);
   }
 
   void sync() throws IOException {
-    current.force(false);
+    files.force(current);
   }
 
-  /** Takes back a failed append, best effort (the disk may be the problem). */
-  void truncate(long position) {
+  /**
+   * The appends since the last {@link #commit} or {@link #takeBack} are in the segment for good.
+   */
+  void commit() {
+    goodSize += pending;
+    pending = 0;
+  }
+
+  /**
+   * Takes back the appends since the last commit (they failed). When the truncate fails too, the
+   * segment is broken: {@link #ready} repairs or replaces it before anything else is appended.
+   */
+  void takeBack() {
+    pending = 0;
     try {
-      current.truncate(position);
-    } catch (IOException e) {
-      log.warn("WAL: cannot truncate {} back to {}: {}", currentPath, position, e.toString());
-    }
-  }
-
-  /** Deletes segments that hold nothing after {@code seq} (a snapshot covers them). */
-  void deleteCoveredBy(long seq) throws IOException {
-    List<Path> segs = new ArrayList<>(segments());
-    for (int i = 0; i + 1 < segs.size(); i++) {
-      if (firstSeq(segs.get(i + 1)) <= seq + 1 && !segs.get(i).equals(currentPath)) {
-        Files.deleteIfExists(segs.get(i));
-      }
+      files.truncate(current, goodSize);
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      log.warn(
+          "WAL: cannot truncate {} back to {} ({}); no more appends to it until it is repaired or replaced",
+          currentPath,
+          goodSize,
+          e.toString());
     }
   }
 
@@ -208,15 +407,19 @@ final class Wal implements AutoCloseable {
     }
   }
 
-  private void closeCurrent() throws IOException {
-    if (current != null) {
-      current.close();
-      current = null;
+  private static void closeQuietly(FileChannel ch, Path path) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      log.warn("WAL: closing {}: {}", path, e.toString());
     }
   }
 
   @Override
   public void close() throws IOException {
-    closeCurrent();
+    if (current != null) {
+      current.close();
+      current = null;
+    }
   }
 }

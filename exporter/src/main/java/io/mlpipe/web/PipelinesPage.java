@@ -42,7 +42,16 @@ public final class PipelinesPage {
       Collection<Map<String, Object>> pipelines,
       Map<String, Thresholds> thresholds,
       double nowSeconds,
-      int refreshSeconds) {}
+      int refreshSeconds,
+      String grafanaUrl) {
+    public Model(
+        Collection<Map<String, Object>> pipelines,
+        Map<String, Thresholds> thresholds,
+        double nowSeconds,
+        int refreshSeconds) {
+      this(pipelines, thresholds, nowSeconds, refreshSeconds, null);
+    }
+  }
 
   private PipelinesPage() {}
 
@@ -95,7 +104,12 @@ public final class PipelinesPage {
     for (Map<String, Object> p : m.pipelines()) {
       String name = str(p.get("name"));
       pipeline(
-          body, p, m.thresholds().getOrDefault(name, Thresholds.NONE), m.nowSeconds(), problems);
+          body,
+          p,
+          m.thresholds().getOrDefault(name, Thresholds.NONE),
+          m.nowSeconds(),
+          problems,
+          m.grafanaUrl());
     }
     if (m.pipelines().isEmpty()) {
       h.append(
@@ -123,7 +137,8 @@ public final class PipelinesPage {
       Map<String, Object> p,
       Thresholds thresholds,
       double now,
-      List<String> problems) {
+      List<String> problems,
+      String grafanaUrl) {
     String name = str(p.get("name"));
     String status = str(p.getOrDefault("status", "unknown"));
     h.append("<section class=\"pipeline\" id=\"pipeline-")
@@ -136,6 +151,7 @@ public final class PipelinesPage {
         .append(Html.escape(name))
         .append(' ')
         .append(badge(status))
+        .append(grafanaLink(grafanaUrl, name))
         .append("</h2>\n<p class=\"meta\">");
     if (Boolean.TRUE.equals(p.get("declared"))) {
       h.append("team <strong>")
@@ -469,6 +485,18 @@ public final class PipelinesPage {
       return v > 0 ? "+Inf" : "-Inf";
     }
     return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /** The pipeline's Grafana dashboard (dashboards/mlpipe-pipelines.json), when Grafana is set. */
+  static String grafanaLink(String grafanaUrl, String pipeline) {
+    if (grafanaUrl == null) {
+      return "";
+    }
+    String href =
+        grafanaUrl
+            + "/d/mlpipe-pipelines?var-pipeline="
+            + java.net.URLEncoder.encode(pipeline, java.nio.charset.StandardCharsets.UTF_8);
+    return " <a class=\"grafana\" href=\"" + Html.escape(href) + "\">Grafana</a>";
   }
 
   private static String str(Object o) {

@@ -102,6 +102,17 @@ class CliTest {
   }
 
   @Test
+  void aGrafanaUrlMustBeAnHttpBaseUrl() {
+    for (String url : List.of("grafana.example.com", "ftp://grafana", "https://g/?orgId=1")) {
+      err.getBuffer().setLength(0);
+      assertThat(run("serve", "--web.grafana-url=" + url)).as(url).isEqualTo(2);
+      assertThat(err.toString())
+          .contains("--web.grafana-url=" + url + ": must be Grafana's base URL");
+    }
+    assertThat(run("demo", "--web.grafana-url=grafana:3000")).isEqualTo(2);
+  }
+
+  @Test
   void anEmptyPathIsAUsageError() {
     for (String flag : List.of("--storage.path=", "--audit.path=", "--config.file= ")) {
       err.getBuffer().setLength(0);

@@ -4,6 +4,7 @@ import static io.mlpipe.collector.Fixtures.paths;
 import static io.mlpipe.collector.Fixtures.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlpipe.testing.Wait;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,7 +134,7 @@ class FilesystemCollectorTest {
 
       // Once the statfs returns, the mount is monitored again.
       release.countDown();
-      Thread.sleep(100);
+      Wait.until("the hung statfs returns", Duration.ofSeconds(10), () -> !c.hasHungStatfs());
       String third = scrape(c);
       assertThat(third)
           .contains(

@@ -6,13 +6,16 @@ import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.testing.Http;
+import io.mlpipe.testing.Wait;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,9 +60,18 @@ class LimitsTest {
           ("PUT /metrics/job/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nx 1")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Thread.sleep(500);
-      Http.Response busy = Http.get("http://127.0.0.1:" + port + "/metrics");
-      assertThat(busy.status()).isEqualTo(503);
+      // Until the slow request holds the slot, a GET gets 200 and is not counted as limited; the
+      // first 503 is the one the counter below must show.
+      AtomicReference<Http.Response> last = new AtomicReference<>();
+      Wait.until(
+          "the slow request holds the only slot",
+          Duration.ofSeconds(10),
+          () -> {
+            last.set(Http.get("http://127.0.0.1:" + port + "/metrics"));
+            return last.get().status() == 503;
+          },
+          () -> "last answer: " + last.get().status());
+      Http.Response busy = last.get();
       assertThat(busy.header("Retry-After")).isEqualTo("1");
       // the idle timeout ends the slow request; its slot is free again
       slow.setSoTimeout(10_000);

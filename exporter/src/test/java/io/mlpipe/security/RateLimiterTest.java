@@ -26,11 +26,27 @@ class RateLimiterTest {
   void everNewKeysDoNotGrowWithoutBound() {
     AtomicLong now = new AtomicLong();
     RateLimiter r = new RateLimiter(now::get);
+    int most = 0;
     for (int i = 0; i < 3 * RateLimiter.MAX_KEYS; i++) {
       r.acquire("addr:" + i, 1, 1);
       now.addAndGet(2_000_000_000L);
+      most = Math.max(most, r.size());
     }
-    // no OutOfMemoryError, and a fresh key still gets its burst
+    assertThat(most).isBetween(RateLimiter.MAX_KEYS, RateLimiter.MAX_KEYS + 1);
+    // a fresh key still gets its burst
     assertThat(r.acquire("new", 1, 1)).isZero();
+  }
+
+  @Test
+  void everNewBusyKeysAreDroppedRatherThanGrowWithoutBound() {
+    AtomicLong now = new AtomicLong();
+    RateLimiter r = new RateLimiter(now::get);
+    int most = 0;
+    // the clock stands still: no bucket refills, none counts as idle
+    for (int i = 0; i < 3 * RateLimiter.MAX_KEYS; i++) {
+      r.acquire("addr:" + i, 1, 1);
+      most = Math.max(most, r.size());
+    }
+    assertThat(most).isEqualTo(RateLimiter.MAX_KEYS + 1);
   }
 }

@@ -2,13 +2,16 @@ package io.mlpipe.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mlpipe.config.LimitsConfig;
+import io.mlpipe.testing.Wait;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +177,7 @@ class DurableStoreTest {
     assertThatThrownBy(this::open)
         .isInstanceOf(StoreException.class)
         .hasMessageContaining(
-            "was written by a newer mlpipe (WAL format version 9, this one reads up to 1)");
+            "was written by a newer mlpipe (WAL format version 9, this one reads up to 2)");
   }
 
   @Test
@@ -255,11 +258,10 @@ class DurableStoreTest {
     long now = System.currentTimeMillis();
     s.write(List.of(new Mutation.Replace(key("short"), List.of(gauge("g", 1)), now, 200)));
     s.write(List.of(new Mutation.Replace(key("forever"), List.of(gauge("g", 1)), now, 0)));
-    long deadline = System.currentTimeMillis() + 5000;
-    while (s.group(key("short")) != null && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(s.group(key("short"))).isNull();
+    Wait.until(
+        "the short-lived group expires",
+        Duration.ofSeconds(5),
+        () -> s.group(key("short")) == null);
     assertThat(s.group(key("forever"))).isNotNull();
   }
 
@@ -292,6 +294,14 @@ class DurableStoreTest {
     }
   }
 
+  private long walSegments() {
+    try (var files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("wal-")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void walSegmentsCoveredByASnapshotAreDeleted() throws Exception {
     DurableStore s =
@@ -302,17 +312,90 @@ class DurableStoreTest {
     for (int i = 0; i < 35; i++) {
       s.write(List.of(new Mutation.Replace(key("a" + (i % 5)), List.of(gauge("g", i)), i, 0)));
     }
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!Files.exists(dir.resolve("snapshot")) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(200);
-    try (var files = Files.list(dir)) {
-      assertThat(files.filter(p -> p.getFileName().toString().startsWith("wal-")).count())
-          .isLessThanOrEqualTo(2);
-    }
+    // The snapshot is written, then the segments it covers are deleted: wait for both.
+    Wait.until(
+        "a snapshot and at most 2 WAL segments",
+        Duration.ofSeconds(5),
+        () -> Files.exists(dir.resolve("snapshot")) && walSegments() <= 2,
+        () -> walSegments() + " segments");
     s.abandon();
     DurableStore again = open();
     assertThat(value(again, "a4", "g")).isEqualTo(34.0);
+  }
+
+  @Test
+  void aWriteAfterTheWriterStoppedFailsInsteadOfWaiting() throws Exception {
+    DurableStore s = open();
+    s.writerThread().interrupt();
+    s.writerThread().join(5_000);
+    assertThat(s.writerThread().isAlive()).isFalse();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () ->
+            assertThatThrownBy(
+                    () ->
+                        s.write(
+                            List.of(
+                                new Mutation.Replace(key("late"), List.of(gauge("g", 1)), 1, 0))))
+                .isInstanceOfSatisfying(
+                    WriteRejectedException.class,
+                    e -> assertThat(e.kind()).isEqualTo(WriteRejectedException.Kind.UNAVAILABLE)));
+  }
+
+  @Test
+  void anUnexpectedFailureInACommitLeavesTheLimitsAccountingUnchanged() throws Exception {
+    limits = new LimitsConfig(64, 2, 64, 128, 2048, 1 << 20);
+    DurableStore s = open();
+    // A histogram observation without bounds fails inside the commit, after the first mutation of
+    // the request was staged (and counted).
+    Mutation broken =
+        new Mutation.Update(
+            key("b"), List.of(new Mutation.Op.Observe("h", null, LabelSet.EMPTY, null, 1)), 1, 0);
+    assertThatThrownBy(
+            () ->
+                s.write(
+                    List.of(new Mutation.Replace(key("a"), List.of(gauge("g", 1)), 1, 0), broken)))
+        .isNotInstanceOf(WriteRejectedException.class);
+    assertThat(s.group(key("a"))).isNull();
+    // The agent-wide limit is 2 series: both fit, since nothing of the failed request is counted.
+    s.write(
+        List.of(
+            new Mutation.Replace(key("c"), List.of(gauge("g", 1, "i", "1"), gauge("h", 2)), 1, 0)));
+    assertThat(s.group(key("c")).seriesCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aCorruptSnapshotIsRefusedNamingItsPath() throws Exception {
+    DurableStore s = open();
+    s.write(List.of(new Mutation.Replace(key("a"), List.of(gauge("g", 12345.678)), 1, 0)));
+    s.close();
+    open.clear();
+    Path snapshot = dir.resolve("snapshot");
+    byte[] bytes = Files.readAllBytes(snapshot);
+    // One bit flips in the middle of the data (bit rot): the snapshot still parses.
+    bytes[bytes.length - 20] ^= 0x01;
+    Files.write(snapshot, bytes);
+    assertThatThrownBy(this::open)
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(snapshot.toString())
+        .hasMessageContaining("checksum");
+  }
+
+  @Test
+  void aCorruptSnapshotThatTheWalStillCoversIsRebuiltFromTheWal() throws Exception {
+    DurableStore s = open();
+    for (int i = 1; i <= 3; i++) {
+      s.write(List.of(new Mutation.Replace(key("a" + i), List.of(gauge("g", i)), i, 0)));
+    }
+    s.abandon();
+    open.clear();
+    Snapshots.write(dir, new Snapshots.Content(3, List.of()));
+    Path snapshot = dir.resolve("snapshot");
+    byte[] bytes = Files.readAllBytes(snapshot);
+    bytes[bytes.length - 1] ^= 0x01;
+    Files.write(snapshot, bytes);
+    DurableStore again = open();
+    assertThat(value(again, "a3", "g")).isEqualTo(3.0);
+    assertThat(dir.resolve("snapshot.corrupt")).exists();
   }
 }

@@ -27,11 +27,22 @@ public class ManagedProcess implements AutoCloseable {
   }
 
   public ManagedProcess(String name, List<String> command, Path log, Path workDir) {
+    this(name, command, log, workDir, java.util.Map.of());
+  }
+
+  /** As the others, with {@code env} added to this process's environment. */
+  public ManagedProcess(
+      String name,
+      List<String> command,
+      Path log,
+      Path workDir,
+      java.util.Map<String, String> env) {
     this.name = name;
     this.log = log;
     try {
       Files.createDirectories(log.getParent());
       ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
+      pb.environment().putAll(env);
       pb.redirectErrorStream(true);
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -76,6 +76,22 @@ class PipelinesPageTest {
   }
 
   @Test
+  void eachPipelineLinksItsGrafanaDashboardWhenGrafanaIsConfigured() {
+    List<Map<String, Object>> pipelines =
+        List.of(pipeline("churn", Map.of()), pipeline("a&b c", Map.of()));
+    String html =
+        PipelinesPage.render(
+            new PipelinesPage.Model(
+                pipelines, Map.of(), 1_700_000_000, 5, "https://grafana.example.com"));
+    assertThat(html)
+        .contains(
+            "<a class=\"grafana\" href=\"https://grafana.example.com/d/mlpipe-pipelines?var-pipeline=churn\">",
+            "href=\"https://grafana.example.com/d/mlpipe-pipelines?var-pipeline=a%26b+c\"");
+    assertThat(PipelinesPage.render(new PipelinesPage.Model(pipelines, Map.of(), 0, 5)))
+        .doesNotContain("grafana");
+  }
+
+  @Test
   void noPipelinesSaysHowToGetSome() {
     assertThat(PipelinesPage.render(new PipelinesPage.Model(List.of(), Map.of(), 0, 0)))
         .contains("No pipelines yet", "mlpipe demo")
