@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -215,12 +216,69 @@ class FleetTest {
                                 2.0,
                                 "us/risk",
                                 1.0)));
+        dashboardsFilterByCluster(central);
       }
     } finally {
       for (Node n : nodes) {
         n.agent().close();
       }
     }
+  }
+
+  /**
+   * Every panel query of dashboards/*.json (DashboardQueriesTest's list) on the central Prometheus
+   * with $cluster set to eu, us and All: each parses; with one cluster no series of the other comes
+   * back; a panel with data under All has data under one of the clusters; the pipelines dashboard
+   * has data in both clusters (churn runs in both).
+   */
+  private static void dashboardsFilterByCluster(PrometheusServer central) throws IOException {
+    Map<String, List<Boolean>> data = new TreeMap<>();
+    List<DashboardQueriesTest.Query> panels = List.of();
+    for (String cluster : List.of("eu", "us", ".*")) {
+      Map<String, String> vars = new LinkedHashMap<>();
+      vars.put("cluster", cluster);
+      vars.put("team", "growth");
+      vars.put("pipeline", "churn");
+      vars.put("stage", ".*");
+      vars.put("dataset", "customers");
+      vars.put("feature", "age");
+      vars.put("model", "xgb");
+      vars.put("host", "eu-0");
+      vars.put("gpus.host", ".*");
+      vars.put("gpu", "0");
+      vars.put("instance", ".*");
+      panels = DashboardQueriesTest.queries(vars).stream().filter(q -> !q.variable()).toList();
+      String other = cluster.equals("eu") ? "us" : cluster.equals("us") ? "eu" : "none";
+      List<Boolean> hasData = new ArrayList<>();
+      for (DashboardQueriesTest.Query q : panels) {
+        List<PrometheusServer.Sample> r = central.query(q.expr()); // a refusal fails here
+        assertThat(r)
+            .as("%s with $cluster=%s: %s", q.panelKey(), cluster, q.expr())
+            .noneMatch(x -> other.equals(x.labels().get("cluster")));
+        hasData.add(!r.isEmpty());
+      }
+      data.put(cluster, hasData);
+    }
+    List<String> covered = new ArrayList<>();
+    List<String> inBoth = new ArrayList<>();
+    for (int i = 0; i < panels.size(); i++) {
+      String panel = panels.get(i).panelKey();
+      boolean eu = data.get("eu").get(i);
+      boolean us = data.get("us").get(i);
+      if (data.get(".*").get(i)) {
+        covered.add(panel);
+        assertThat(eu || us)
+            .as("%s has data under All but under no single cluster", panel)
+            .isTrue();
+      }
+      if (panels.get(i).uid().equals("mlpipe-pipelines") && eu && us) {
+        inBoth.add(panel);
+      }
+    }
+    assertThat(inBoth).as("pipelines dashboard panels with data in eu and in us").isNotEmpty();
+    System.out.printf(
+        "fleet dashboards: %d of %d panel queries with data under $cluster=All: %s%n",
+        covered.size(), panels.size(), covered);
   }
 
   private PrometheusServer central() throws IOException {
