@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What one Prometheus pays for a fleet of mlpipe agents, scraped directly and through remote_write.
 #   scripts/bench/fleet.sh [AGENTS] [SECONDS] [CPUS]     (defaults 100, 90 s per phase, 64 CPUs)
-# Two phases of 30 s warm-up + SECONDS each, plus recording and start-up: about 5 minutes with the
-# defaults (more on a loaded machine). The figures of docs/scaling.md come from here.
+# Two phases of 30 s warm-up + SECONDS each, plus recording, start-up and queries: 4-5 minutes
+# with the defaults on a quiet machine (estimated, not measured); on the loaded 2-core VM of
+# docs/scaling.md, 8 minutes for `fleet.sh 30 60` and about 13 for the defaults. The figures of
+# docs/scaling.md come from here.
 #
 # 1. Records one GPU node's exposition from the real agent (exporter/target/mlpipe.jar): host
 #    collectors of this machine, 8 GPUs through a fake nvidia-smi printing an H100's published
