@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -143,6 +145,84 @@ class RulesTest {
     for (String name : firing) {
       if (!alerts.containsKey(name)) {
         problems.add(name + ": tested but no such alert");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  /**
+   * Aggregations about pipelines that are fleet-wide on purpose (no {@code cluster}), with why;
+   * every other one keeps {@code cluster} (rules/README.md, "Fleet"). A new fleet-wide one goes
+   * here.
+   */
+  private static final Map<String, String> FLEET_WIDE =
+      Map.ofEntries(
+          Map.entry(
+              "max by (pipeline, team) (mlpipe_pipeline_info", "one team per pipeline: the join"),
+          Map.entry("topk by (pipeline) (1,", "one team per pipeline: the join"),
+          Map.entry("count by (pipeline) (max", "MlpipePipelineTeamConflict spans clusters"),
+          Map.entry("max by (pipeline, stage) (mlpipe_stage_sla_seconds", "config threshold"),
+          Map.entry(
+              "max by (pipeline, stage) (mlpipe_stage_expected_interval_seconds",
+              "config threshold"),
+          Map.entry(
+              "min by (pipeline) (mlpipe_stage_expected_interval_seconds", "config threshold"),
+          Map.entry(
+              "max by (pipeline, dataset) (mlpipe_data_missing_values_max_ratio",
+              "config threshold"),
+          Map.entry(
+              "max by (pipeline, dataset) (mlpipe_data_missing_values_ratio",
+              "default threshold (x * 0 + 0.1)"),
+          Map.entry("max by (pipeline) (mlpipe_data_drift_threshold", "config threshold"),
+          Map.entry(
+              "max by (pipeline) (mlpipe_data_drift_score", "default threshold (x * 0 + 0.2)"),
+          Map.entry("max by (pipeline, metric) (mlpipe_model_metric_tolerance", "config threshold"),
+          Map.entry("max by (pipeline, metric) (mlpipe_model_metric", "default tolerance (x * 0)"),
+          Map.entry(
+              "max by (pipeline, model, metric) (mlpipe_model_metric{role=\"production\",",
+              "production wherever it is reported"),
+          Map.entry(
+              "max by (pipeline, stage) (mlpipe_stage_last_success_timestamp_seconds",
+              "the latest success anywhere: a stage that moved clusters"),
+          Map.entry(
+              "max by (pipeline, dataset) (mlpipe_data_newest_record_timestamp_seconds",
+              "the newest record anywhere"),
+          Map.entry(
+              "max by (pipeline) (mlpipe_stage_running{stage=~\"",
+              "a training stage runs somewhere (left side keeps cluster)"));
+
+  private static final Pattern AGGREGATION =
+      Pattern.compile(
+          "(sum|max|min|avg|count|group|topk|bottomk|quantile|stddev) by \\(([^)]*)\\)\\s*\\(\\s*[^ ()]*");
+  private static final Pattern MATCHING = Pattern.compile("\\bon \\(([^)]*)\\)");
+
+  @Test
+  void everyAggregationAndJoinKeepsTheClusterLabelUnlessFleetWideOnPurpose() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (Path file : yamlFiles(RULES)) {
+      for (Map<String, Object> rule : rules(file)) {
+        String expr = String.valueOf(rule.get("expr")).replaceAll("\\s+", " ");
+        String name = file.getFileName() + " " + rule.getOrDefault("alert", rule.get("record"));
+        Matcher a = AGGREGATION.matcher(expr);
+        while (a.find()) {
+          Set<String> labels = Set.of(a.group(2).split(",\\s*"));
+          boolean aboutPipelinesOrHosts =
+              labels.stream()
+                  .anyMatch(Set.of("pipeline", "host", "instance", "Hostname")::contains);
+          if (aboutPipelinesOrHosts
+              && !labels.contains("cluster")
+              && !FLEET_WIDE.containsKey(a.group())) {
+            problems.add(name + ": '" + a.group() + "' drops cluster");
+          }
+        }
+        Matcher m = MATCHING.matcher(expr);
+        while (m.find()) {
+          Set<String> labels = Set.of(m.group(1).split(",\\s*"));
+          if (labels.stream().anyMatch(Set.of("host", "instance", "Hostname")::contains)
+              && !labels.contains("cluster")) {
+            problems.add(name + ": '" + m.group() + "' matches hosts of different clusters");
+          }
+        }
       }
     }
     assertThat(problems).isEmpty();
