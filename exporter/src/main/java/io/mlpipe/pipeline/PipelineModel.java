@@ -61,9 +61,11 @@ public final class PipelineModel {
     List<Mutation> out = new ArrayList<>();
     // Starts seen earlier in this same request, for durations of a start and finish sent together.
     Map<String, Double> startsInRequest = new HashMap<>();
+    // Errors set earlier in this same request, so that a later start there clears them too.
+    Map<String, LabelSet> errorsInRequest = new HashMap<>();
     for (Event e : events) {
       List<Mutation> ms = new ArrayList<>();
-      translate(e, nowMillis, forget, runTtl, startsInRequest, ms);
+      translate(e, nowMillis, forget, runTtl, startsInRequest, errorsInRequest, ms);
       if (e.id() != null) {
         out.add(new Mutation.Once(eventIdKey(e.id()), nowMillis, cfg.dedupWindow().toMillis(), ms));
       } else {
@@ -74,7 +76,13 @@ public final class PipelineModel {
   }
 
   private void translate(
-      Event e, long now, long forget, long runTtl, Map<String, Double> starts, List<Mutation> out) {
+      Event e,
+      long now,
+      long forget,
+      long runTtl,
+      Map<String, Double> starts,
+      Map<String, LabelSet> errors,
+      List<Mutation> out) {
     LabelSet stageLabels =
         e.stage() == null ? null : LabelSet.of("pipeline", e.pipeline(), "stage", e.stage());
     LabelSet pipeLabels = LabelSet.of("pipeline", e.pipeline());
@@ -87,6 +95,9 @@ public final class PipelineModel {
             add(STAGE_RUNNING, MetricType.GAUGE, "Runs of the stage in progress.", stageLabels, 1));
         stageOps.add(set(STAGE_LAST_START, "When the stage last started.", stageLabels, t));
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
+        // What belongs to one run starts afresh; history (last success/failure, counts) stays.
+        stageOps.add(new Op.Remove(STAGE_PROGRESS, stageLabels));
+        clearError(e, errors, stageOps);
         starts.put(startKey(e), t);
         if (e.runId() != null) {
           out.add(
@@ -132,6 +143,12 @@ public final class PipelineModel {
           stageOps.add(set(STAGE_LAST_SUCCESS, "When the stage last succeeded.", stageLabels, t));
         } else if (status.equals("failure")) {
           stageOps.add(set(STAGE_LAST_FAILURE, "When the stage last failed.", stageLabels, t));
+        }
+        clearError(e, errors, stageOps);
+        if (!status.equals("success") && e.string("error") != null) {
+          LabelSet error = LabelSet.of("error", e.string("error"));
+          stageOps.add(set(STAGE_LAST_ERROR, null, error, t));
+          errors.put(e.pipeline() + "\u0000" + e.stage(), error);
         }
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
         Double duration = e.number("duration_seconds");
@@ -282,6 +299,16 @@ public final class PipelineModel {
                 "Quality of a model, by metric and role.",
                 labels(labels(model, "metric", e.string("metric")), "role", role),
                 e.number("value")));
+        LabelSet metricVersion =
+            labels(
+                labels(
+                    labels(LabelSet.of("model", e.string("model")), "metric", e.string("metric")),
+                    "role",
+                    role),
+                "version",
+                e.string("version"));
+        removeOtherMetricVersions(e.pipeline(), metricVersion, pipeOps);
+        pipeOps.add(set(MODEL_METRIC_VERSION, null, metricVersion, t));
         // One version holds each role: the info series of other versions in this role go.
         removeOtherVersions(e.pipeline(), e.string("model"), role, e.string("version"), pipeOps);
         pipeOps.add(
@@ -358,6 +385,35 @@ public final class PipelineModel {
       }
     }
     return java.util.Optional.empty();
+  }
+
+  /** Removes the stage's last error: the stored one and one set earlier in this request. */
+  private void clearError(Event e, Map<String, LabelSet> errors, List<Op> ops) {
+    LabelSet inRequest = errors.remove(e.pipeline() + "\u0000" + e.stage());
+    if (inRequest != null) {
+      ops.add(new Op.Remove(STAGE_LAST_ERROR, inRequest));
+    }
+    Group g = store.get().group(stageKey(e.pipeline(), e.stage()));
+    Family f = g == null ? null : g.families().get(STAGE_LAST_ERROR);
+    if (f != null) {
+      for (LabelSet l : f.series().keySet()) {
+        ops.add(new Op.Remove(STAGE_LAST_ERROR, l));
+      }
+    }
+  }
+
+  /** Versions other than this one of the same model, role and metric go (the latest is shown). */
+  private void removeOtherMetricVersions(String pipeline, LabelSet keep, List<Op> ops) {
+    Group g = store.get().group(pipelineKey(pipeline));
+    Family f = g == null ? null : g.families().get(MODEL_METRIC_VERSION);
+    if (f == null) {
+      return;
+    }
+    for (LabelSet l : f.series().keySet()) {
+      if (ModelTable.key(l).equals(ModelTable.key(keep)) && !l.equals(keep)) {
+        ops.add(new Op.Remove(MODEL_METRIC_VERSION, l));
+      }
+    }
   }
 
   private void removeOtherVersions(
