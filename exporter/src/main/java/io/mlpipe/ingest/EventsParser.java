@@ -375,7 +375,7 @@ public final class EventsParser {
         if (!MetricNames.isValidMetricName(n)) {
           problems.add(
               new Problem(index, field, "must be a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*"));
-        } else if (n.startsWith("mlpipe_") || n.startsWith("__")) {
+        } else if (MetricNames.isAgentNamespace(n) || n.startsWith("__")) {
           problems.add(
               new Problem(
                   index, field, "names starting with mlpipe_ are the agent's own; choose another"));
