@@ -38,6 +38,20 @@ class ClientCommandsTest {
     assertThat(run("push", "--pipeline", "p", "--type", "wrong")).isEqualTo(2);
     assertThat(run("push", "--pipeline", "p", "--stage", "s", "--type", "records")).isEqualTo(2);
     assertThat(err.toString()).contains("a records event needs --processed");
+    // Records are counted: 1.5 of them is a usage error, before anything is sent.
+    assertThat(
+            run(
+                "push",
+                "--pipeline",
+                "p",
+                "--stage",
+                "s",
+                "--type",
+                "records",
+                "--processed",
+                "1.5"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--processed").contains("must be a whole number");
   }
 
   @Test
