@@ -189,14 +189,17 @@ public final class Agent implements AutoCloseable {
             Set.of("POST"),
             "/api/v1/events"));
     PipelinesApi pipelinesApi =
-        new PipelinesApi(this::store, () -> options.config().get().pipelines());
+        new PipelinesApi(
+            this::store, () -> options.config().get().pipelines(), options.enableAdminApi());
     routes.add(Route.get("/api/v1/pipelines", pipelinesApi));
     routes.add(
         new Route(
-            "/api/v1/pipelines/*",
-            pipelinesApi,
-            Set.of("GET", "HEAD"),
-            "/api/v1/pipelines/{name}"));
+                "/api/v1/pipelines/*",
+                pipelinesApi,
+                Set.of("GET", "HEAD", "DELETE"),
+                "/api/v1/pipelines/{name}",
+                Route.Access.READ)
+            .withMethodAccess("DELETE", Route.Access.ADMIN));
     routes.add(
         Route.get(
             "/api/v1/status",

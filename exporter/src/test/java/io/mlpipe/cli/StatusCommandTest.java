@@ -87,4 +87,13 @@ class StatusCommandTest {
     assertThat(run("status", "--agent", base, "--pipeline", "nope")).isEqualTo(1);
     assertThat(err.toString()).contains("no pipeline named 'nope'");
   }
+
+  @Test
+  void forgetDropsAPipelineAndSaysSo() throws Exception {
+    assertThat(run("forget", "--agent", base, "--pipeline", "recsys")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("forgot pipeline recsys: 1 groups deleted");
+    assertThat(Http.get(base + "/api/v1/pipelines/recsys").status()).isEqualTo(404);
+    assertThat(run("forget", "--agent", base, "--pipeline", "recsys")).isEqualTo(1);
+    assertThat(err.toString()).contains("no data of a pipeline named 'recsys'");
+  }
 }
