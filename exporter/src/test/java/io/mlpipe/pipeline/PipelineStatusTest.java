@@ -251,4 +251,30 @@ class PipelineStatusTest {
         """);
     assertThat(pipeline("e").path("stages").path("train").has("last_error")).isFalse();
   }
+
+  @Test
+  void pushedGroupsNamingAPipelineShowUnderIt() throws Exception {
+    byte[] body = "# TYPE loss gauge\nloss 0.3\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(
+            Http.send(
+                    "PUT",
+                    base + "/metrics/job/trainer/pipeline/p/stage/train",
+                    java.util.Map.of(),
+                    body)
+                .status())
+        .isEqualTo(200);
+    // Without a pipeline label a group stays generic: on /metrics only.
+    assertThat(Http.send("PUT", base + "/metrics/job/other", java.util.Map.of(), body).status())
+        .isEqualTo(200);
+    JsonNode g = pipeline("p").path("pushed");
+    assertThat(g).hasSize(1);
+    assertThat(g.path(0).path("grouping_key").path("job").asText()).isEqualTo("trainer");
+    assertThat(g.path(0).path("stage").asText()).isEqualTo("train");
+    assertThat(g.path(0).path("families").toString()).isEqualTo("[\"loss\"]");
+    assertThat(g.path(0).path("last_push").asDouble()).isGreaterThan(now - 60);
+    // A pushed group neither makes a stage nor changes the status.
+    assertThat(pipeline("p").path("stages").isMissingNode()).isTrue();
+    assertThat(pipeline("p").path("status").asText()).isEqualTo("unknown");
+    assertThat(Http.get(base + "/api/v1/pipelines").body()).doesNotContain("\"job\":\"other\"");
+  }
 }
