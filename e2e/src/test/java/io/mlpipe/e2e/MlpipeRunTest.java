@@ -301,7 +301,7 @@ class MlpipeRunTest {
       assertThat(status.exitCode()).as(status.toString()).isZero();
       assertThat(status.stdout())
           .startsWith("PIPELINE")
-          .containsPattern("wrap +down +success .*invalid=3 processed=1000");
+          .containsPattern("wrap +ok +down +ok .*invalid=3 processed=1000");
     }
   }
 
