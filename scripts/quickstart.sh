@@ -24,7 +24,7 @@ trap cleanup INT TERM EXIT
 
 if [ ! -f exporter/target/mlpipe.jar ] || [ -n "$(find exporter/src -newer exporter/target/mlpipe.jar -print -quit)" ]; then
   echo "building mlpipe (mvn package, tests skipped) ..."
-  mvn -B -q package -DskipTests -Dspotless.check.skip=true
+  mvn -B -q -pl exporter -am package -DskipTests -Dspotless.check.skip=true  # the agent only; the image is for mvn verify
 fi
 
 if [ "$(id -u)" -eq 0 ] && ! command -v prometheus >/dev/null 2>&1; then

@@ -25,13 +25,20 @@ def main():
         data = json.load(f)
     m = data["machine"]
     rel = os.path.relpath(path, ROOT)
+    load1 = float(data["loadavg_before"].split()[0])
+    busy = (
+        f" **The machine was busy (load average {load1:.0f} on {m['cpus']} CPUs) during this run:"
+        " the absolute figures are inflated and the ratios skewed; re-run on a quiet machine.**"
+        if load1 > m["cpus"]
+        else ""
+    )
     block = "\n".join(
         [
             BEGIN,
             f"Generated from [`{rel}`]({rel}) ({data['mode']} run, {data['date']}, {m['cpus']} CPUs,"
             f" load average {data['loadavg_before']} before, {data['loadavg_after']} after;"
             f" {m['node_exporter'].split(' (')[0]}, {m['pushgateway'].split(' (')[0]});"
-            f" reproduce with `{data['command']}`. Ratio is mlpipe / peer.",
+            f" reproduce with `{data['command']}`. Ratio is mlpipe / peer.{busy}",
             "",
             markdown_table(data),
             END,

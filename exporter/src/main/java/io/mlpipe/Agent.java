@@ -19,6 +19,7 @@ import io.mlpipe.pipeline.PipelineStatus;
 import io.mlpipe.security.AuditLog;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.StoreCollector;
+import io.mlpipe.store.StoreExposition;
 import io.mlpipe.web.LandingPage;
 import io.mlpipe.web.PipelinesPage;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -58,6 +59,13 @@ public final class Agent implements AutoCloseable {
   private final PrometheusRegistry self = new PrometheusRegistry();
   private final PrometheusRegistry exposed = new PrometheusRegistry();
   private final AgentCollector agentCollector;
+  // The stored families as bytes kept per group, for /metrics in text and OpenMetrics.
+  private final StoreExposition storeExposition =
+      new StoreExposition(
+          () -> {
+            DurableStore s = this.store;
+            return s == null ? List.of() : s.groups();
+          });
   private volatile DurableStore store; // null until recovered
   private final AtomicBoolean ready = new AtomicBoolean();
   private final CollectorRunner collectors;
@@ -174,7 +182,11 @@ public final class Agent implements AutoCloseable {
 
   private List<Route> routes() {
     List<Route> routes = new ArrayList<>();
-    routes.add(Route.get("/metrics", new PrometheusMetricsServlet(exposed)));
+    routes.add(
+        Route.get(
+            "/metrics",
+            new MetricsServlet(
+                agentCollector, storeExposition, new PrometheusMetricsServlet(exposed))));
     routes.add(
         new Route(
             "/metrics/*",

@@ -58,6 +58,19 @@ final class AgentCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
+    MetricSnapshots own = collectOwn();
+    List<MetricSnapshot> out = new ArrayList<>(own.size() + 16);
+    own.forEach(out::add);
+    for (MetricSnapshot s : stored.get()) {
+      if (!shadowed(s)) {
+        out.add(s);
+      }
+    }
+    return new MetricSnapshots(out);
+  }
+
+  /** The agent's own metrics and collectors, sorted by name; remembers their names. */
+  MetricSnapshots collectOwn() {
     List<MetricSnapshot> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Supplier<MetricSnapshots> source : own) {
@@ -67,17 +80,23 @@ final class AgentCollector implements MultiCollector {
       }
     }
     ownNames = Set.copyOf(names);
-    for (MetricSnapshot s : stored.get()) {
-      String name = s.getMetadata().getPrometheusName();
-      if (names(s).stream().anyMatch(names::contains)) {
-        if (warned.add(name)) {
-          log.warn(
-              "stored metric {} has the name of one of the agent's own metrics; not exposed", name);
-        }
-        continue;
-      }
-      out.add(s);
-    }
     return new MetricSnapshots(out);
+  }
+
+  /**
+   * Whether the stored family {@code s} has the name of one of the agent's own metrics (as of the
+   * last {@link #collectOwn}), so that it must be left out; logged once per name.
+   */
+  boolean shadowed(MetricSnapshot s) {
+    Set<String> names = ownNames;
+    if (names(s).stream().noneMatch(names::contains)) {
+      return false;
+    }
+    String name = s.getMetadata().getPrometheusName();
+    if (warned.add(name)) {
+      log.warn(
+          "stored metric {} has the name of one of the agent's own metrics; not exposed", name);
+    }
+    return true;
   }
 }

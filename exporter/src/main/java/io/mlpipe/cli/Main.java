@@ -10,6 +10,12 @@ public final class Main {
 
   private static final Set<String> TOP_LEVEL_FLAGS = Set.of("-h", "--help", "-V", "--version");
 
+  /**
+   * Short-lived clients: they never read a --collector flag, so the ~40 of them (and the collector
+   * catalog behind them) are not built before the wrapped command starts.
+   */
+  private static final Set<String> CLIENTS = Set.of("run", "push", "flush", "status");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -18,11 +24,15 @@ public final class Main {
 
   /** Runs the CLI and returns the exit code (2 for usage errors, as picocli and Go's flag do). */
   public static int run(String... args) {
-    CommandLine cli = commandLine();
+    CommandLine cli = commandLine(args.length == 0 || !CLIENTS.contains(args[0]));
     return cli.execute(withDefaultSubcommand(cli, args));
   }
 
   static CommandLine commandLine() {
+    return commandLine(true);
+  }
+
+  static CommandLine commandLine(boolean collectorFlags) {
     CommandLine cli = new CommandLine(new MlpipeCommand());
     // An empty path would mean the working directory (`--storage.path=` writing the WAL there):
     // for every PATH, FILE and DIR option, empty is a usage error instead.
@@ -34,8 +44,10 @@ public final class Main {
           }
           return Path.of(value);
         });
-    ServeCommand.addCollectorFlags(
-        cli.getSubcommands().get("serve").getCommandSpec(), CollectorCatalog.standard());
+    if (collectorFlags) {
+      ServeCommand.addCollectorFlags(
+          cli.getSubcommands().get("serve").getCommandSpec(), CollectorCatalog.standard());
+    }
     // Everything after the command's name is the command's: mlpipe run ... python x.py --lr 1
     cli.getSubcommands().get("run").setStopAtPositional(true);
     return cli;

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Exposes the store's groups through client_java: families of the same name across groups become
@@ -35,24 +36,22 @@ public final class StoreCollector implements MultiCollector {
   static final String PUSH_TIME = "push_time_seconds";
   static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
 
-  private final DurableStore store;
+  private final Supplier<List<Group>> groups;
 
   public StoreCollector(DurableStore store) {
-    this.store = store;
+    this(store::groups);
+  }
+
+  public StoreCollector(Supplier<List<Group>> groups) {
+    this.groups = groups;
   }
 
   @Override
   public MetricSnapshots collect() {
-    List<Group> groups = store.groups();
+    List<Group> groups = this.groups.get();
     Map<String, List<Family>> byName = new TreeMap<>();
-    GaugeSnapshot.Builder pushTime =
-        GaugeSnapshot.builder()
-            .name(PUSH_TIME)
-            .help("Last Unix time when changing this group in the Pushgateway API succeeded.");
-    GaugeSnapshot.Builder pushFailure =
-        GaugeSnapshot.builder()
-            .name(PUSH_FAILURE_TIME)
-            .help("Last Unix time when changing this group in the Pushgateway API failed.");
+    GaugeSnapshot.Builder pushTime = pushTimeBuilder();
+    GaugeSnapshot.Builder pushFailure = pushFailureTimeBuilder();
     boolean anyPush = false;
     for (Group g : groups) {
       for (Family f : g.families().values()) {
@@ -92,6 +91,18 @@ public final class StoreCollector implements MultiCollector {
     return new MetricSnapshots(out);
   }
 
+  static GaugeSnapshot.Builder pushTimeBuilder() {
+    return GaugeSnapshot.builder()
+        .name(PUSH_TIME)
+        .help("Last Unix time when changing this group in the Pushgateway API succeeded.");
+  }
+
+  static GaugeSnapshot.Builder pushFailureTimeBuilder() {
+    return GaugeSnapshot.builder()
+        .name(PUSH_FAILURE_TIME)
+        .help("Last Unix time when changing this group in the Pushgateway API failed.");
+  }
+
   /** Families named {@code __...} are the pipeline model's own bookkeeping, never exposed. */
   public static boolean isInternal(String familyName) {
     return familyName.startsWith("__");
@@ -105,7 +116,7 @@ public final class StoreCollector implements MultiCollector {
     return labels.overriddenBy(LabelSet.of("instance", ""));
   }
 
-  private static Labels labels(LabelSet l) {
+  static Labels labels(LabelSet l) {
     String[] names = new String[l.size()];
     String[] values = new String[l.size()];
     for (int i = 0; i < l.size(); i++) {
@@ -115,7 +126,13 @@ public final class StoreCollector implements MultiCollector {
     return Labels.of(names, values);
   }
 
-  private static MetricSnapshot snapshot(String name, List<Family> families) {
+  /**
+   * One exposed family made of the families of that name in {@code families}' order (the first HELP
+   * given wins).
+   *
+   * @throws IllegalArgumentException when client_java refuses it
+   */
+  static MetricSnapshot snapshot(String name, List<Family> families) {
     Family first = families.get(0);
     String help = null;
     // Pushgateway exposes no HELP when none was pushed; a placeholder keeps promtool's lint clean.

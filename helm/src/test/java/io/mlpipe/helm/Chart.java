@@ -112,6 +112,18 @@ final class Chart {
     return all.get(0);
   }
 
+  /** The agent's ConfigMap (the one holding mlpipe.yml; dashboards have their own). */
+  static JsonNode agentConfigMap(String rendered) {
+    List<JsonNode> all =
+        objects(rendered, "ConfigMap").stream()
+            .filter(o -> o.at("/data").has("mlpipe.yml"))
+            .toList();
+    if (all.size() != 1) {
+      throw new AssertionError("expected one ConfigMap with mlpipe.yml, rendered " + all.size());
+    }
+    return all.get(0);
+  }
+
   /**
    * {@code helm lint --strict} with the value set. helm-java's lint takes no values file, so the
    * chart is copied with the set merged into its values.yaml, as Helm merges {@code -f} (maps
@@ -136,8 +148,7 @@ final class Chart {
       return over.deepCopy();
     }
     ObjectNode out = b.deepCopy();
-    for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Map.Entry<String, JsonNode> e : over.properties()) {
       JsonNode mine = out.get(e.getKey());
       out.set(e.getKey(), mine == null ? e.getValue().deepCopy() : merge(mine, e.getValue()));
     }

@@ -59,7 +59,7 @@ class ChartRenderTest {
     assertThat(pod.at("/tolerations").isArray()).isTrue();
     assertThat(ds.at("/spec/template/metadata/annotations/checksum~1config").asText()).hasSize(64);
     assertThat(ds.at("/spec/template/metadata/annotations/checksum~1secret").asText()).hasSize(64);
-    assertThat(Chart.one(rendered, "ConfigMap").at("/data/mlpipe.yml").isTextual()).isTrue();
+    assertThat(Chart.agentConfigMap(rendered).at("/data/mlpipe.yml").isTextual()).isTrue();
   }
 
   @Test
@@ -113,7 +113,7 @@ class ChartRenderTest {
     JsonNode web = Chart.YAML.readTree(secret.at("/stringData/web.yml").asText());
     assertThat(web.at("/basic_auth_users/prometheus").asText()).startsWith("$2y$10$");
     JsonNode config =
-        Chart.YAML.readTree(Chart.one(rendered, "ConfigMap").at("/data/mlpipe.yml").asText());
+        Chart.YAML.readTree(Chart.agentConfigMap(rendered).at("/data/mlpipe.yml").asText());
     assertThat(config.at("/auth/tokens_file").asText()).isEqualTo("../secret/tokens.yml");
     assertThat(config.at("/auth/anonymous/0").asText()).isEqualTo("read");
     JsonNode ds = Chart.one(rendered, "DaemonSet");

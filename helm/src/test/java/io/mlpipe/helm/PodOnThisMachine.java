@@ -100,8 +100,8 @@ final class PodOnThisMachine {
     Map<String, String> out = new LinkedHashMap<>();
     object
         .at("/data")
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e ->
                 out.put(
                     e.getKey(),
@@ -110,10 +110,7 @@ final class PodOnThisMachine {
                             Base64.getDecoder().decode(e.getValue().asText()),
                             StandardCharsets.UTF_8)
                         : e.getValue().asText()));
-    object
-        .at("/stringData")
-        .fields()
-        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    object.at("/stringData").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 

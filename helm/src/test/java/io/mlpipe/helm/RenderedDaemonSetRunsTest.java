@@ -207,8 +207,12 @@ class RenderedDaemonSetRunsTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      agent.close();
+    public void close() {
+      try {
+        agent.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -91,8 +91,8 @@ class ValuesSchemaTest {
           .as(path + ": additionalProperties false")
           .isFalse();
       value
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               e -> {
                 String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 JsonNode sub = schema.at("/properties").get(e.getKey());
