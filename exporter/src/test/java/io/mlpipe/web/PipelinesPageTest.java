@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Rendering of what PipelineStatus derived (its derivation is tested in PipelineStatusTest). */
@@ -49,7 +50,8 @@ class PipelinesPageTest {
         List.of(
             Map.of(
                 "grouping_key",
-                Map.of("job", "trainer", "pipeline", name),
+                // Sorted as a LabelSet's map is: Map.of's order changes from one JVM to the next.
+                new TreeMap<>(Map.of("job", "trainer", "pipeline", name)),
                 "last_push",
                 1_699_999_990.0,
                 "families",
