@@ -5,7 +5,6 @@ import io.mlpipe.collector.CollectorSpec;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.config.LimitsConfig;
-import io.mlpipe.config.PipelineConfig;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.http.HttpServer;
 import io.mlpipe.http.LifecycleServlets;
@@ -32,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -203,14 +201,17 @@ public final class Agent implements AutoCloseable {
             Set.of("POST"),
             "/api/v1/events"));
     PipelinesApi pipelinesApi =
-        new PipelinesApi(this::store, () -> options.config().get().pipelines());
+        new PipelinesApi(
+            this::store, () -> options.config().get().pipelines(), options.enableAdminApi());
     routes.add(Route.get("/api/v1/pipelines", pipelinesApi));
     routes.add(
         new Route(
-            "/api/v1/pipelines/*",
-            pipelinesApi,
-            Set.of("GET", "HEAD"),
-            "/api/v1/pipelines/{name}"));
+                "/api/v1/pipelines/*",
+                pipelinesApi,
+                Set.of("GET", "HEAD", "DELETE"),
+                "/api/v1/pipelines/{name}",
+                Route.Access.READ)
+            .withMethodAccess("DELETE", Route.Access.ADMIN));
     routes.add(
         Route.get(
             "/api/v1/status",
@@ -347,15 +348,9 @@ public final class Agent implements AutoCloseable {
     PipelinesConfig cfg = options.config().get().pipelines();
     DurableStore s = store;
     double now = System.currentTimeMillis() / 1000.0;
-    Map<String, PipelinesPage.Thresholds> thresholds = new HashMap<>();
-    for (PipelineConfig p : cfg.list()) {
-      thresholds.put(
-          p.name(), new PipelinesPage.Thresholds(p.missingValuesMaxRatio(), p.driftThreshold()));
-    }
     Collection<Map<String, Object>> pipelines =
         s == null ? List.of() : PipelineStatus.all(s.groups(), cfg, now).values();
-    return PipelinesPage.render(
-        new PipelinesPage.Model(pipelines, thresholds, now, 5, options.grafanaUrl()));
+    return PipelinesPage.render(new PipelinesPage.Model(pipelines, now, 5, options.grafanaUrl()));
   }
 
   /** Stops serving, then closes the store (final snapshot) and the collectors. */

@@ -2,6 +2,8 @@ package io.mlpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.testing.AgentProcess;
 import io.mlpipe.testing.FreePort;
 import io.mlpipe.testing.Http;
@@ -299,7 +301,7 @@ class MlpipeRunTest {
       assertThat(status.exitCode()).as(status.toString()).isZero();
       assertThat(status.stdout())
           .startsWith("PIPELINE")
-          .containsPattern("wrap +down +success .*invalid=3 processed=1000");
+          .containsPattern("wrap +ok +down +ok .*invalid=3 processed=1000");
     }
   }
 
@@ -366,5 +368,127 @@ class MlpipeRunTest {
         .contains("--score is required for drift events")
         .contains("--processed does not apply to drift events");
     assertThat(dir.resolve("spool-push")).doesNotExist();
+  }
+
+  @Test
+  void aFailedRunSendsTheTailOfItsStderrWhichPassesThroughUnchanged() throws Exception {
+    // 30 lines of a traceback-like stderr, and output on stdout that must not be mixed in.
+    String script =
+        "for i in $(seq 1 29); do echo \"  frame $i\" >&2; done; echo out;"
+            + " echo 'RuntimeError: CUDA out of memory' >&2; exit 1";
+    Cli.Result r = run("oom", null, "sh", "-c", script);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    StringBuilder expected = new StringBuilder();
+    for (int i = 1; i <= 29; i++) {
+      expected.append("  frame ").append(i).append('\n');
+    }
+    expected.append("RuntimeError: CUDA out of memory\n");
+    assertThat(r.stderr()).isEqualTo(expected.toString());
+    assertThat(r.stdout()).isEqualTo("out\n");
+
+    JsonNode stage = stageStatus("oom");
+    String error = stage.path("last_error").asText();
+    assertThat(error.lines().toList())
+        .hasSize(20)
+        .startsWith("  frame 11")
+        .endsWith("RuntimeError: CUDA out of memory");
+    assertThat(Http.get(agent.url() + "/pipelines").body())
+        .contains("RuntimeError: CUDA out of memory");
+    Cli.Result status =
+        Cli.run(env(dir.resolve("spool-oom")), null, "status", "--pipeline", "wrap");
+    assertThat(status.stdout())
+        .contains("wrap/oom last failure:", "  | RuntimeError: CUDA out of memory");
+
+    // It goes with the next run.
+    assertThat(run("oom", null, "true").exitCode()).isZero();
+    assertThat(stageStatus("oom").has("last_error")).isFalse();
+  }
+
+  @Test
+  void aHungCommandStopsItsHeartbeatsWhileABusyOneKeepsSendingThem() throws Exception {
+    Map<String, String> env = env(dir.resolve("spool-hb"));
+    Process hung =
+        Cli.start(
+            env,
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "hung",
+            "--heartbeat",
+            "1s",
+            "--",
+            "sleep",
+            "600");
+    Process busy =
+        Cli.start(
+            env,
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "busy",
+            "--heartbeat",
+            "1s",
+            "--",
+            "/usr/bin/python3",
+            "-c",
+            "while True: pass");
+    Process old =
+        Cli.start(
+            env,
+            "run",
+            "--pipeline",
+            "wrap",
+            "--stage",
+            "always",
+            "--heartbeat",
+            "1s",
+            "--heartbeat-when",
+            "always",
+            "--",
+            "sleep",
+            "600");
+    try {
+      Wait.until(
+          "all three to start",
+          Duration.ofSeconds(30),
+          () ->
+              Stream.of("hung", "busy", "always")
+                  .allMatch(st -> value(agent.url(), "mlpipe_stage_running" + stage(st)) == 1.0));
+      double hungStart =
+          value(agent.url(), "mlpipe_stage_last_start_timestamp_seconds" + stage("hung"));
+      double busyStart =
+          value(agent.url(), "mlpipe_stage_last_start_timestamp_seconds" + stage("busy"));
+      double alwaysStart =
+          value(agent.url(), "mlpipe_stage_last_start_timestamp_seconds" + stage("always"));
+      // Four beats of the busy command (and of the one told to beat always) ...
+      Wait.until(
+          "heartbeats of the busy command and of --heartbeat-when always",
+          Duration.ofSeconds(30),
+          () ->
+              value(agent.url(), "mlpipe_stage_heartbeat_timestamp_seconds" + stage("busy"))
+                      >= busyStart + 4
+                  && value(
+                          agent.url(), "mlpipe_stage_heartbeat_timestamp_seconds" + stage("always"))
+                      >= alwaysStart + 4);
+      // ... and meanwhile the sleeping one sent none after its start (at most one, for exec).
+      double hungBeat =
+          value(agent.url(), "mlpipe_stage_heartbeat_timestamp_seconds" + stage("hung"));
+      assertThat(hungBeat).isLessThan(hungStart + 1.5);
+      JsonNode hungStatus = stageStatus("hung");
+      assertThat(hungStatus.path("heartbeat_age_seconds").asDouble()).isGreaterThan(2.0);
+    } finally {
+      for (Process p : List.of(hung, busy, old)) {
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        Cli.finish(p, null);
+      }
+    }
+  }
+
+  private static JsonNode stageStatus(String stage) throws Exception {
+    JsonNode p =
+        new ObjectMapper().readTree(Http.get(agent.url() + "/api/v1/pipelines/wrap").body());
+    return p.path("data").path("stages").path(stage);
   }
 }

@@ -2,7 +2,10 @@ package io.mlpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.testing.AgentProcess;
+import io.mlpipe.testing.Http;
 import io.mlpipe.testing.PrometheusServer;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -99,6 +102,50 @@ class PythonClientPushTest {
 
     python("delete", agent.hostPort(), "py-train", key);
     assertThat(ExposedSeries.scrape(agent.url()).ofJob("py-train").series()).isEmpty();
+  }
+
+  @Test
+  void aGroupingKeyNamingAPipelineAndStageShowsUnderThatPipeline() throws Exception {
+    String key = "{\"pipeline\": \"churn\", \"stage\": \"train\"}";
+    python("push", agent.hostPort(), "py-churn", key, "full");
+    JsonNode p =
+        new ObjectMapper()
+            .readTree(Http.get(agent.url() + "/api/v1/pipelines/churn").body())
+            .path("data");
+    JsonNode g = p.path("pushed").path(0);
+    assertThat(g.path("grouping_key").toString())
+        .isEqualTo("{\"job\":\"py-churn\",\"pipeline\":\"churn\",\"stage\":\"train\"}");
+    assertThat(g.path("stage").asText()).isEqualTo("train");
+    assertThat(g.path("last_push").asDouble())
+        .isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
+    assertThat(g.has("last_push_failure")).isFalse();
+    assertThat(g.path("families").toString()).contains("train_loss", "train_runs_total");
+    assertThat(Http.get(agent.url() + "/pipelines").body())
+        .contains("job=py-churn, pipeline=churn, stage=train")
+        .contains("train_loss");
+    Cli.Result status =
+        Cli.run(
+            java.util.Map.of("MLPIPE_AGENT", agent.url()), null, "status", "--pipeline", "churn");
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.stdout())
+        .contains("churn pushed {job=py-churn,pipeline=churn,stage=train}: last push")
+        .contains("train_loss");
+
+    // A refused push is shown as the group's failure.
+    Http.Response refused =
+        Http.send(
+            "PUT",
+            agent.url() + "/metrics/job/py-churn/pipeline/churn/stage/train",
+            java.util.Map.of(),
+            "x 1\nx 2\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(refused.status()).isEqualTo(400);
+    JsonNode after =
+        new ObjectMapper()
+            .readTree(Http.get(agent.url() + "/api/v1/pipelines/churn").body())
+            .path("data")
+            .path("pushed")
+            .path(0);
+    assertThat(after.path("last_push_failure").asDouble()).isPositive();
   }
 
   @Test

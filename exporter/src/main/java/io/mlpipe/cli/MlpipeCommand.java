@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       PushCommand.class,
       FlushCommand.class,
       StatusCommand.class,
+      ForgetCommand.class,
       CheckConfigCommand.class,
       DemoCommand.class,
       ReportCommand.class

@@ -28,6 +28,8 @@ final class ProcessTreeUsage {
   private final long selfChildTicksBefore;
   private long sampledTicks;
   private long peakBytes;
+  private long currentTicks;
+  private long currentWritten;
 
   ProcessTreeUsage(Path proc, long rootPid, long selfChildTicksBefore) {
     this.proc = proc;
@@ -53,18 +55,44 @@ final class ProcessTreeUsage {
     long ticks = 0;
     long rss = 0;
     long hwm = 0;
+    long written = 0;
     for (long pid : pids) {
       long[] t = ticks(proc.resolve(pid + "/stat"));
       if (t == null) {
         continue;
       }
       ticks += t[0] + t[1] + t[2] + t[3];
+      written += writtenBytes(proc.resolve(pid + "/io"));
       long[] m = memory(proc.resolve(pid + "/status"));
       rss += m[0];
       hwm = Math.max(hwm, m[1]);
     }
     sampledTicks = Math.max(sampledTicks, ticks);
+    currentTicks = ticks;
+    currentWritten = written;
     peakBytes = Math.max(peakBytes, Math.max(rss, hwm));
+  }
+
+  /**
+   * The tree's CPU ticks and bytes written ({@code wchar} of /proc/PID/io) as of the last sample:
+   * when either moves, the command is doing something.
+   */
+  synchronized long[] activity() {
+    return new long[] {currentTicks, currentWritten};
+  }
+
+  /** {@code wchar} of /proc/PID/io (bytes passed to write calls); 0 when gone or unreadable. */
+  static long writtenBytes(Path io) {
+    try {
+      for (String line : Files.readAllLines(io)) {
+        if (line.startsWith("wchar:")) {
+          return Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or not ours to read
+    }
+    return 0;
   }
 
   /** CPU seconds of the tree, once the command has exited and been reaped. */

@@ -138,6 +138,12 @@ final class PushCommand implements Callable<Integer> {
       if (mapValues != null) {
         b.auxiliaryTypes(String.class, mapValues);
       }
+      // Counts are whole numbers: say so in words rather than as a Java type.
+      if (type == Long.class) {
+        b.converters(PushCommand::count);
+      } else if (mapValues == Long.class) {
+        b.converters(k -> k, PushCommand::count);
+      }
       return b.build();
     }
   }
@@ -153,18 +159,18 @@ final class PushCommand implements Callable<Integer> {
           Flag.number("--cpu-seconds", "SECONDS", "CPU time used.", Type.stage_finished),
           Flag.number("--memory-peak-bytes", "BYTES", "Peak memory.", Type.stage_finished),
           Flag.number("--progress", "RATIO", "Progress, 0..1.", Type.heartbeat),
-          Flag.number("--processed", "N", "Records processed.", Type.records),
-          Flag.number("--invalid", "N", "Records invalid.", Type.records),
-          Flag.number("--corrupt", "N", "Records corrupt.", Type.records),
-          Flag.number("--dropped", "N", "Records dropped.", Type.records),
+          Flag.of("--processed", "N", "Records processed (an integer).", Long.class, Type.records),
+          Flag.of("--invalid", "N", "Records invalid (an integer).", Long.class, Type.records),
+          Flag.of("--corrupt", "N", "Records corrupt (an integer).", Long.class, Type.records),
+          Flag.of("--dropped", "N", "Records dropped (an integer).", Long.class, Type.records),
           Flag.text("--dataset", "NAME", "Dataset.", Type.data_quality),
           Flag.number(
               "--missing-values-ratio", "RATIO", "Missing values, 0..1.", Type.data_quality),
           Flag.map(
                   "--schema-violation",
                   "CHECK=N",
-                  "Violations of a schema check (repeatable).",
-                  Double.class,
+                  "Violations of a schema check (repeatable; an integer).",
+                  Long.class,
                   Type.data_quality)
               .json("schema_violations"),
           Flag.text(
@@ -293,6 +299,15 @@ final class PushCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
     }
     return e;
+  }
+
+  private static Long count(String v) {
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "must be a whole number (records and violations are counted), got '" + v + "'");
+    }
   }
 
   /** A number stays a number; anything else goes as text (RFC 3339) for the agent to check. */

@@ -2,6 +2,8 @@ package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
 import io.mlpipe.config.Durations;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -52,8 +54,25 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "15s",
       paramLabel = "DURATION",
       description =
-          "Heartbeat interval while the command runs; 0 for none (default: ${DEFAULT-VALUE}).")
+          "Heartbeat interval while the command runs (see --heartbeat-when); 0 for none"
+              + " (default: ${DEFAULT-VALUE}).")
   String heartbeat;
+
+  /** When heartbeats are sent. */
+  enum HeartbeatWhen {
+    activity,
+    always
+  }
+
+  @Option(
+      names = "--heartbeat-when",
+      defaultValue = "activity",
+      paramLabel = "WHEN",
+      description =
+          "activity: a heartbeat only when the command's process tree used CPU, wrote output or"
+              + " wrote to stderr since the last one, so a hung command stops them and the stall"
+              + " alert fires; always: every interval while it runs (default: ${DEFAULT-VALUE}).")
+  HeartbeatWhen heartbeatWhen;
 
   @Option(
       names = "--run-id",
@@ -113,7 +132,12 @@ final class RunCommand implements Callable<Integer> {
     Map<String, Object> started = event("stage_started", run, hostName, run + "/start", startTime);
     sender.execute(() -> report(started, err));
 
-    ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+    // stderr through us, byte for byte, keeping its tail for a failed run's error.
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.PIPE);
     pb.environment().put("MLPIPE_PIPELINE", pipeline);
     pb.environment().put("MLPIPE_STAGE", stage);
     pb.environment().put("MLPIPE_RUN_ID", run);
@@ -137,6 +161,13 @@ final class RunCommand implements Callable<Integer> {
       finish(sender, finished, err);
       return code;
     }
+    StderrTail stderr = new StderrTail();
+    Thread stderrCopier =
+        new Thread(
+            () -> stderr.copy(child.getErrorStream(), new FileOutputStream(FileDescriptor.err)),
+            "mlpipe-stderr");
+    stderrCopier.setDaemon(true);
+    stderrCopier.start();
     ProcessTreeUsage usage =
         procfs ? new ProcessTreeUsage(proc, child.pid(), childTicksBefore) : null;
     Thread sampler = null;
@@ -159,10 +190,12 @@ final class RunCommand implements Callable<Integer> {
       sampler.start();
     }
     AtomicInteger beats = new AtomicInteger();
+    Activity activity = new Activity(usage, stderr);
+    boolean always = heartbeatWhen == HeartbeatWhen.always || usage == null;
     if (!every.isZero()) {
       sender.scheduleAtFixedRate(
           () -> {
-            if (child.isAlive()) {
+            if (child.isAlive() && (activity.since() || always)) {
               int n = beats.incrementAndGet();
               report(event("heartbeat", run, hostName, run + "/hb/" + n, now()), err);
             }
@@ -177,13 +210,19 @@ final class RunCommand implements Callable<Integer> {
     if (sampler != null) {
       sampler.interrupt();
     }
+    // Until its stderr ends, boundedly: a daemon the command left behind may hold it open.
+    stderrCopier.join(STDERR_DRAIN_MILLIS);
     Map<String, Object> finished = event("stage_finished", run, hostName, run + "/finish", now());
     String status = code == 0 ? "success" : signalled.get() != null ? "cancelled" : "failure";
     finished.put("status", status);
     finished.put("duration_seconds", duration);
     finished.put("exit_code", code);
-    if (code > 128 && code < 128 + 65) {
-      finished.put("error", "ended by signal " + (code - 128));
+    if (!status.equals("success")) {
+      String why = code > 128 && code < 128 + 65 ? "ended by signal " + (code - 128) : null;
+      String error = errorText(why, stderr.text());
+      if (!error.isEmpty()) {
+        finished.put("error", error);
+      }
     }
     if (usage != null) {
       finished.put("cpu_seconds", usage.cpuSeconds());
@@ -193,6 +232,53 @@ final class RunCommand implements Callable<Integer> {
     }
     finish(sender, finished, err);
     return code;
+  }
+
+  /** How long the stderr copy may go on after the command ended. */
+  static final long STDERR_DRAIN_MILLIS = 2000;
+
+  /** The events API's limit on {@code error}. */
+  static final int MAX_ERROR_CHARS = 4096;
+
+  /** A failed run's error: what ended it (or null) and the tail of its stderr, within the limit. */
+  static String errorText(String why, String tail) {
+    String text = why == null ? tail : tail.isEmpty() ? why : why + "\n" + tail;
+    if (text.length() <= MAX_ERROR_CHARS) {
+      return text;
+    }
+    // The last lines matter most (a traceback ends with the exception): cut at the front.
+    String cut = text.substring(text.length() - MAX_ERROR_CHARS);
+    return Character.isLowSurrogate(cut.charAt(0)) ? cut.substring(1) : cut;
+  }
+
+  /**
+   * Signs of life of the command since the last heartbeat: CPU time of its process tree, bytes its
+   * tree wrote (stdout, files) and bytes it wrote to stderr. A command stuck on a lock or a dead
+   * NFS mount shows none, so no heartbeat is sent and the stall alert can fire.
+   */
+  static final class Activity {
+    private final ProcessTreeUsage usage;
+    private final StderrTail stderr;
+    private long[] last;
+
+    Activity(ProcessTreeUsage usage, StderrTail stderr) {
+      this.usage = usage;
+      this.stderr = stderr;
+      this.last = now();
+    }
+
+    private long[] now() {
+      long[] tree = usage == null ? new long[2] : usage.activity();
+      return new long[] {tree[0], tree[1], stderr.bytes()};
+    }
+
+    /** Whether anything moved since the last call (or since construction). */
+    synchronized boolean since() {
+      long[] current = now();
+      boolean moved = !java.util.Arrays.equals(current, last);
+      last = current;
+      return moved;
+    }
   }
 
   private Map<String, Object> event(

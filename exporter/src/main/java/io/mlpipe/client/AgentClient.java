@@ -112,6 +112,21 @@ public final class AgentClient {
     return send("GET", "/api/v1/pipelines", null, null);
   }
 
+  /** {@code GET /api/v1/pipelines/NAME}: one pipeline; 404 when the agent knows none by it. */
+  public Reply pipeline(String name) {
+    return send("GET", "/api/v1/pipelines/" + segment(name), null, null);
+  }
+
+  /** {@code DELETE /api/v1/pipelines/NAME}: forget a pipeline's data (admin). */
+  public Reply forgetPipeline(String name) {
+    return send("DELETE", "/api/v1/pipelines/" + segment(name), null, null);
+  }
+
+  /** One URL path segment: percent-encoded, a space as %20 (not the form encoding's +). */
+  private static String segment(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   /**
    * A Pushgateway-style push of {@code text} (the text format) to {@code /metrics/job/GROUPPATH}:
    * {@code PUT} replaces the group, {@code POST} only the metrics it names.

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads the agent's YAML configuration into a {@link Config}, reporting every problem with file,
@@ -48,7 +51,13 @@ public final class ConfigLoader {
           "max_body_bytes");
   private static final Set<String> PUSH_KEYS = Set.of("ttl", "job_ttl");
   private static final Set<String> PIPELINES_KEYS =
-      Set.of("require_declared", "declared", "forget_after", "run_info_ttl", "dedup_window");
+      Set.of(
+          "require_declared",
+          "declared",
+          "forget_after",
+          "run_info_ttl",
+          "dedup_window",
+          "name_pattern");
   private static final Set<String> PIPELINE_KEYS =
       Set.of("team", "owner", "stages", "datasets", "drift_threshold", "model_metric_tolerance");
   private static final Set<String> DATASET_KEYS = Set.of("missing_values_max_ratio");
@@ -334,6 +343,18 @@ public final class ConfigLoader {
     boolean requireDeclared =
         fields.containsKey("require_declared")
             && fields.get("require_declared").asBoolean().orElse(false);
+    Pattern namePattern = PipelinesConfig.DEFAULT_NAME_PATTERN;
+    YamlNode patternNode = field(fields, "name_pattern");
+    Optional<String> patternText = patternNode.asString();
+    if (patternText.isPresent()) {
+      try {
+        namePattern = Pattern.compile(patternText.get());
+      } catch (PatternSyntaxException e) {
+        patternNode.error(
+            "must be a regular expression: " + e.getDescription() + " at index " + e.getIndex());
+      }
+    }
+    Pattern names = namePattern;
     Map<String, PipelineConfig> declared = new LinkedHashMap<>();
     if (fields.containsKey("declared")) {
       fields
@@ -341,8 +362,8 @@ public final class ConfigLoader {
           .asAnyMapping()
           .forEach(
               (name, p) -> {
-                if (checkName(p, name)) {
-                  declared.put(name, pipeline(name, p));
+                if (checkName(p, name) && matches(p, name, names)) {
+                  declared.put(name, pipeline(name, p, names));
                 }
               });
     }
@@ -355,10 +376,21 @@ public final class ConfigLoader {
         field(fields, "run_info_ttl").asDuration().orElse(PipelinesConfig.DEFAULT_RUN_INFO_TTL);
     Duration dedup =
         field(fields, "dedup_window").asDuration().orElse(PipelinesConfig.DEFAULT_DEDUP_WINDOW);
-    return new PipelinesConfig(requireDeclared, declared, forgetAfter, runInfoTtl, dedup);
+    return new PipelinesConfig(
+        requireDeclared, declared, forgetAfter, runInfoTtl, dedup, namePattern);
   }
 
-  private static PipelineConfig pipeline(String name, YamlNode node) {
+  /** Whether a declared pipeline's or stage's name matches {@code pipelines.name_pattern}. */
+  private static boolean matches(YamlNode node, String name, Pattern pattern) {
+    if (pattern.matcher(name).matches()) {
+      return true;
+    }
+    node.error(
+        "name '" + name + "' does not match " + pattern.pattern() + " (pipelines.name_pattern)");
+    return false;
+  }
+
+  private static PipelineConfig pipeline(String name, YamlNode node, Pattern names) {
     Map<String, YamlNode> fields = node.asMapping(PIPELINE_KEYS);
     String team = field(fields, "team").asName().orElse("");
     String owner = field(fields, "owner").asString().orElse("");
@@ -367,7 +399,7 @@ public final class ConfigLoader {
         .asAnyMapping()
         .forEach(
             (stageName, s) -> {
-              if (checkName(s, stageName)) {
+              if (checkName(s, stageName) && matches(s, stageName, names)) {
                 Map<String, YamlNode> sf = s.asMapping(STAGE_KEYS);
                 Duration sla = field(sf, "sla").asDuration().orElse(null);
                 Duration interval = field(sf, "expected_interval").asDuration().orElse(null);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Pipelines declared in the config, and whether undeclared ones are accepted.
@@ -14,16 +15,42 @@ import java.util.Map;
  *     zero = never. Declared pipelines keep their info and thresholds, which come from here.
  * @param runInfoTtl how long {@code mlpipe_run_info} of a run lives after its last event
  * @param dedupWindow how long an event id is remembered, so a retry within it is not counted twice
+ * @param namePattern what a pipeline or stage name must match, whole ({@code name_pattern})
  */
 public record PipelinesConfig(
     boolean requireDeclared,
     Map<String, PipelineConfig> declared,
     Duration forgetAfter,
     Duration runInfoTtl,
-    Duration dedupWindow) {
+    Duration dedupWindow,
+    Pattern namePattern) {
+
+  /**
+   * Letters, digits, {@code _ . -}, starting with a letter or digit, up to 128 characters: what
+   * fits a URL path segment, a file name and a Grafana variable unquoted, and refuses typos such as
+   * {@code my pipeline} or {@code churn/v2}.
+   */
+  public static final Pattern DEFAULT_NAME_PATTERN =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   public PipelinesConfig {
     declared = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declared));
+  }
+
+  public PipelinesConfig(
+      boolean requireDeclared,
+      Map<String, PipelineConfig> declared,
+      Duration forgetAfter,
+      Duration runInfoTtl,
+      Duration dedupWindow) {
+    this(requireDeclared, declared, forgetAfter, runInfoTtl, dedupWindow, DEFAULT_NAME_PATTERN);
+  }
+
+  /** Why {@code name} is not a usable pipeline or stage name, or null when it is. */
+  public String nameProblem(String name) {
+    return namePattern.matcher(name).matches()
+        ? null
+        : "'" + name + "' does not match " + namePattern.pattern() + " (pipelines.name_pattern)";
   }
 
   public PipelinesConfig(boolean requireDeclared, Map<String, PipelineConfig> declared) {
@@ -49,6 +76,7 @@ public record PipelinesConfig(
     out.put("forget_after", forgetAfter.isZero() ? "0 (never)" : Durations.format(forgetAfter));
     out.put("run_info_ttl", Durations.format(runInfoTtl));
     out.put("dedup_window", Durations.format(dedupWindow));
+    out.put("name_pattern", namePattern.pattern());
     Map<String, Object> pipes = new LinkedHashMap<>();
     declared.forEach((name, p) -> pipes.put(name, p.toDisplayMap()));
     out.put("declared", pipes);

@@ -9,7 +9,34 @@ import java.util.Set;
  * caller needs once auth is on.
  */
 public record Route(
-    String pathSpec, HttpServlet servlet, Set<String> methods, String handler, Access access) {
+    String pathSpec,
+    HttpServlet servlet,
+    Set<String> methods,
+    String handler,
+    Access access,
+    java.util.Map<String, Access> accessByMethod) {
+
+  public Route {
+    accessByMethod = java.util.Map.copyOf(accessByMethod);
+  }
+
+  /** A route whose methods all need {@code access}. */
+  public Route(
+      String pathSpec, HttpServlet servlet, Set<String> methods, String handler, Access access) {
+    this(pathSpec, servlet, methods, handler, access, java.util.Map.of());
+  }
+
+  /** What {@code method} needs: its own access if one was given, else the route's. */
+  public Access accessFor(String method) {
+    return accessByMethod.getOrDefault(method, access);
+  }
+
+  /** The same route with {@code method} needing {@code needs} (a DELETE that is admin's). */
+  public Route withMethodAccess(String method, Access needs) {
+    java.util.Map<String, Access> m = new java.util.HashMap<>(accessByMethod);
+    m.put(method, needs);
+    return new Route(pathSpec, servlet, methods, handler, access, m);
+  }
 
   /** What a route needs from the caller once auth is configured. */
   public enum Access {
@@ -43,6 +70,6 @@ public record Route(
   }
 
   public Route withAccess(Access access) {
-    return new Route(pathSpec, servlet, methods, handler, access);
+    return new Route(pathSpec, servlet, methods, handler, access, accessByMethod);
   }
 }

@@ -99,7 +99,7 @@ final class SecurityFilter extends HttpFilter {
             req.getHttpServletMapping() == null
                 ? ""
                 : req.getHttpServletMapping().getServletName());
-    Route.Access access = route == null ? Route.Access.READ : route.access();
+    Route.Access access = route == null ? Route.Access.READ : route.accessFor(req.getMethod());
     if (access == Route.Access.PUBLIC) {
       chain.doFilter(req, resp);
       return;
@@ -186,7 +186,7 @@ final class SecurityFilter extends HttpFilter {
           "403 forbidden: "
               + who.name()
               + " lacks the "
-              + route.access().scope()
+              + route.accessFor(req.getMethod()).scope()
               + " scope needed here");
       return;
     }

@@ -64,6 +64,23 @@ public final class EventsApi extends HttpServlet {
       errors(resp, 400, parsed.problems());
       return;
     }
+    PipelinesConfig named = pipelines.get();
+    List<EventsParser.Problem> badNames = new ArrayList<>();
+    for (int i = 0; i < parsed.events().size(); i++) {
+      Event e = parsed.events().get(i);
+      String problem = named.nameProblem(e.pipeline());
+      if (problem != null) {
+        badNames.add(new EventsParser.Problem(i, "pipeline", problem));
+      }
+      problem = e.stage() == null ? null : named.nameProblem(e.stage());
+      if (problem != null) {
+        badNames.add(new EventsParser.Problem(i, "stage", problem));
+      }
+    }
+    if (!badNames.isEmpty()) {
+      errors(resp, 400, badNames);
+      return;
+    }
     RequestAuth auth = RequestAuth.of(req.getAttribute(RequestAuth.ATTRIBUTE));
     auth.count(parsed.events().size());
     java.util.Set<String> names = new java.util.TreeSet<>();

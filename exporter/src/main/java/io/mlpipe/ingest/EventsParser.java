@@ -45,6 +45,7 @@ public final class EventsParser {
     NAME,
     TEXT,
     NON_NEGATIVE,
+    COUNT,
     RATIO,
     FINITE,
     INTEGER,
@@ -75,10 +76,10 @@ public final class EventsParser {
       }
       case heartbeat -> m.put("progress", Kind.RATIO);
       case records -> {
-        m.put("processed", Kind.NON_NEGATIVE);
-        m.put("invalid", Kind.NON_NEGATIVE);
-        m.put("corrupt", Kind.NON_NEGATIVE);
-        m.put("dropped", Kind.NON_NEGATIVE);
+        m.put("processed", Kind.COUNT);
+        m.put("invalid", Kind.COUNT);
+        m.put("corrupt", Kind.COUNT);
+        m.put("dropped", Kind.COUNT);
       }
       case data_quality -> {
         m.put("dataset", Kind.NAME);
@@ -375,7 +376,7 @@ public final class EventsParser {
         if (!MetricNames.isValidMetricName(n)) {
           problems.add(
               new Problem(index, field, "must be a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*"));
-        } else if (n.startsWith("mlpipe_") || n.startsWith("__")) {
+        } else if (MetricNames.isAgentNamespace(n) || n.startsWith("__")) {
           problems.add(
               new Problem(
                   index, field, "names starting with mlpipe_ are the agent's own; choose another"));
@@ -383,7 +384,7 @@ public final class EventsParser {
           return n;
         }
       }
-      case NON_NEGATIVE, RATIO, FINITE, INTEGER -> {
+      case NON_NEGATIVE, COUNT, RATIO, FINITE, INTEGER -> {
         if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
           problems.add(new Problem(index, field, "must be a finite number"));
           return null;
@@ -394,6 +395,11 @@ public final class EventsParser {
         } else if (kind == Kind.RATIO && (d < 0 || d > 1)) {
           problems.add(
               new Problem(index, field, "must be a ratio between 0 and 1, got " + v.asText()));
+        } else if (kind == Kind.COUNT && (d < 0 || d != Math.rint(d))) {
+          // Records are counted, not measured: 1.5 records would make the counter fractional.
+          problems.add(
+              new Problem(
+                  index, field, "must be a whole number of records >= 0, got " + v.asText()));
         } else if (kind == Kind.INTEGER && d != Math.rint(d)) {
           problems.add(new Problem(index, field, "must be an integer, got " + v.asText()));
         } else {
@@ -444,9 +450,12 @@ public final class EventsParser {
             }
           } else if (!x.isNumber()) {
             problems.add(new Problem(index, path, "must be a number"));
-          } else if (kind == Kind.COUNTS && (x.asDouble() < 0 || !Double.isFinite(x.asDouble()))) {
+          } else if (kind == Kind.COUNTS
+              && (x.asDouble() < 0
+                  || !Double.isFinite(x.asDouble())
+                  || x.asDouble() != Math.rint(x.asDouble()))) {
             problems.add(
-                new Problem(index, path, "must be a non-negative count, got " + x.asText()));
+                new Problem(index, path, "must be a non-negative whole count, got " + x.asText()));
           } else {
             out.put(e.getKey(), x.asDouble());
           }

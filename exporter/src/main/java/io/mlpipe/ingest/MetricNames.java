@@ -5,6 +5,19 @@ public final class MetricNames {
 
   private MetricNames() {}
 
+  /**
+   * The agent's own namespace: the pipeline model's families ({@code mlpipe_stage_running}, ...),
+   * the agent's health ({@code mlpipe_exporter_*}) and its collectors' ({@code mlpipe_gpu_*}). No
+   * writer may store a name in it, so no pusher can forge a stage's state. A prefix rather than a
+   * list of what a scrape shows: checked on every push without collecting anything.
+   */
+  public static final String AGENT_NAMESPACE = "mlpipe_";
+
+  /** Whether {@code name} (in any of its forms: _total, _bucket, ...) is the agent's own. */
+  public static boolean isAgentNamespace(String name) {
+    return name.startsWith(AGENT_NAMESPACE);
+  }
+
   public static boolean isValidMetricName(String name) {
     return matches(name, true);
   }

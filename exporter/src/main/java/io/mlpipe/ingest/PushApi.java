@@ -145,6 +145,16 @@ public final class PushApi extends HttpServlet {
           throw e; // well-formed but refused: counts as a failed push, as in Pushgateway
         }
         for (ParsedFamily f : parsed) {
+          // Before any type check: the reason is whose name it is, whatever type was pushed.
+          if (MetricNames.isAgentNamespace(f.name())) {
+            throw new BadRequestException(
+                "metric name \""
+                    + f.name()
+                    + "\" is exposed by the agent itself (every "
+                    + MetricNames.AGENT_NAMESPACE
+                    + "* name is the agent's own: pipeline state, agent health); push it under"
+                    + " another name");
+          }
           if (settings.ownMetricName().test(f.name())) {
             throw new BadRequestException(
                 "metric name \""

@@ -41,6 +41,19 @@ public final class PipelineMetrics {
   /** Internal bookkeeping in a run's group: when it started (never exposed). */
   static final String RUN_STARTED = "__run_started";
 
+  /**
+   * Internal, in a stage's group: the last failed run's error (its stderr tail), as the label
+   * {@code error}; gone when the stage starts again or succeeds (never exposed).
+   */
+  static final String STAGE_LAST_ERROR = "__last_error";
+
+  /**
+   * Internal, in a pipeline's group: which version each model metric was reported for, one series
+   * per version with the report's time as value; the latest per model, role and metric is shown
+   * (never exposed).
+   */
+  static final String MODEL_METRIC_VERSION = "__model_metric_version";
+
   /** Stage duration buckets, 1 s to 1 day. */
   public static final double[] DURATION_BUCKETS = {
     1,

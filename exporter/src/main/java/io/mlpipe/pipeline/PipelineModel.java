@@ -80,6 +80,9 @@ public final class PipelineModel {
             add(STAGE_RUNNING, MetricType.GAUGE, "Runs of the stage in progress.", stageLabels, 1));
         stageOps.add(set(STAGE_LAST_START, "When the stage last started.", stageLabels, t));
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
+        // What belongs to one run starts afresh; history (last success/failure, counts) stays.
+        stageOps.add(new Op.Remove(STAGE_PROGRESS, stageLabels));
+        stageOps.add(clearError());
         if (e.runId() != null) {
           out.add(
               new Mutation.Update(
@@ -124,6 +127,10 @@ public final class PipelineModel {
           stageOps.add(set(STAGE_LAST_SUCCESS, "When the stage last succeeded.", stageLabels, t));
         } else if (status.equals("failure")) {
           stageOps.add(set(STAGE_LAST_FAILURE, "When the stage last failed.", stageLabels, t));
+        }
+        stageOps.add(clearError());
+        if (!status.equals("success") && e.string("error") != null) {
+          stageOps.add(set(STAGE_LAST_ERROR, null, LabelSet.of("error", e.string("error")), t));
         }
         stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
         Double duration = e.number("duration_seconds");
@@ -294,6 +301,16 @@ public final class PipelineModel {
                 "Quality of a model, by metric and role.",
                 labels(labels(model, "metric", e.string("metric")), "role", role),
                 e.number("value")));
+        LabelSet metricVersion =
+            labels(
+                labels(
+                    labels(LabelSet.of("model", e.string("model")), "metric", e.string("metric")),
+                    "role",
+                    role),
+                "version",
+                e.string("version"));
+        pipeOps.add(new Op.RemoveOthers(MODEL_METRIC_VERSION, metricVersion, "version"));
+        pipeOps.add(set(MODEL_METRIC_VERSION, null, metricVersion, t));
         // One version holds each role: the info series of other versions in this role go.
         LabelSet info = labels(labels(model, "version", e.string("version")), "role", role);
         pipeOps.add(new Op.RemoveOthers(MODEL_INFO, info, "version"));
@@ -342,6 +359,14 @@ public final class PipelineModel {
         "A run in progress or recently finished, with its host (expires).",
         labels,
         1);
+  }
+
+  /**
+   * Removes the stage's last error, whatever its text: decided by the store's writer, so that an
+   * error set earlier in the same request or by a concurrent one is seen.
+   */
+  private static Op clearError() {
+    return new Op.RemoveOthers(STAGE_LAST_ERROR, LabelSet.of("error", ""), "error");
   }
 
   private static LabelSet labels(LabelSet base, String name, String value) {

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The status page at {@code /pipelines}: every pipeline and stage from the same data as {@code
@@ -16,40 +15,23 @@ import java.util.TreeMap;
  * HTML: no scripts, no external assets.
  *
  * <pre>{@code
- * String html = PipelinesPage.render(new PipelinesPage.Model(pipelines, thresholds, now, 10));
+ * String html = PipelinesPage.render(new PipelinesPage.Model(pipelines, now, 10));
  * }</pre>
  */
 public final class PipelinesPage {
 
-  /** Heartbeat age above which a running stage counts as stalled (rules/pipeline.yml). */
-  static final double STALL_SECONDS = 300;
-
-  static final double DEFAULT_MISSING_MAX = 0.1;
-  static final double DEFAULT_DRIFT_THRESHOLD = 0.2;
-  static final double CORRUPT_RATIO_MAX = 0.01;
-
-  /** Thresholds from the config that the status data does not carry. */
-  public record Thresholds(Map<String, Double> missingValuesMaxRatio, Double driftThreshold) {
-    static final Thresholds NONE = new Thresholds(Map.of(), null);
-  }
-
   /**
-   * @param pipelines as {@code PipelineStatus.all} gives them
-   * @param thresholds by pipeline name
+   * @param pipelines as {@code PipelineStatus.all} gives them: each with its health ({@code
+   *     status}) and problems already derived, so the page shows what the API says
    * @param refreshSeconds meta refresh interval; 0 for none
    */
   public record Model(
       Collection<Map<String, Object>> pipelines,
-      Map<String, Thresholds> thresholds,
       double nowSeconds,
       int refreshSeconds,
       String grafanaUrl) {
-    public Model(
-        Collection<Map<String, Object>> pipelines,
-        Map<String, Thresholds> thresholds,
-        double nowSeconds,
-        int refreshSeconds) {
-      this(pipelines, thresholds, nowSeconds, refreshSeconds, null);
+    public Model(Collection<Map<String, Object>> pipelines, double nowSeconds, int refreshSeconds) {
+      this(pipelines, nowSeconds, refreshSeconds, null);
     }
   }
 
@@ -75,6 +57,8 @@ public final class PipelinesPage {
         .badge{display:inline-block;padding:.05rem .5rem;border-radius:.6rem;font-size:.85rem;font-weight:600}
         .success{background:#dafbe1;color:#116329}.failure{background:#ffebe9;color:#a40e26}
         .running{background:#ddf4ff;color:#0550ae}.unknown{background:#eee;color:#555}
+        .warn{background:#fff8c5;color:#7d4e00}
+        pre.error{margin:0;white-space:pre-wrap;font-size:.85rem;color:#a40e26;max-width:60rem}
         tr.problem td{background:#fff5f5}.bad{color:#a40e26;font-weight:600}.muted{color:#888}
         .problems{border-left:4px solid #cf222e;background:#fff5f5;padding:.4rem 1rem;margin:.6rem 0}
         .ok{border-left:4px solid #2da44e;background:#f0fff4;padding:.4rem 1rem;margin:.6rem 0}
@@ -102,14 +86,10 @@ public final class PipelinesPage {
     List<String> problems = new ArrayList<>();
     StringBuilder body = new StringBuilder();
     for (Map<String, Object> p : m.pipelines()) {
-      String name = str(p.get("name"));
-      pipeline(
-          body,
-          p,
-          m.thresholds().getOrDefault(name, Thresholds.NONE),
-          m.nowSeconds(),
-          problems,
-          m.grafanaUrl());
+      pipeline(body, p, m.nowSeconds(), m.grafanaUrl());
+      if (p.get("problems") instanceof List<?> l) {
+        l.forEach(x -> problems.add(str(x)));
+      }
     }
     if (m.pipelines().isEmpty()) {
       h.append(
@@ -133,12 +113,7 @@ public final class PipelinesPage {
 
   @SuppressWarnings("unchecked")
   private static void pipeline(
-      StringBuilder h,
-      Map<String, Object> p,
-      Thresholds thresholds,
-      double now,
-      List<String> problems,
-      String grafanaUrl) {
+      StringBuilder h, Map<String, Object> p, double now, String grafanaUrl) {
     String name = str(p.get("name"));
     String status = str(p.getOrDefault("status", "unknown"));
     h.append("<section class=\"pipeline\" id=\"pipeline-")
@@ -169,66 +144,40 @@ public final class PipelinesPage {
     Map<String, Object> stages = (Map<String, Object>) p.getOrDefault("stages", Map.of());
     h.append(
         "<table class=\"stages\"><tr><th>stage</th><th>status</th><th>last start</th>"
-            + "<th>last duration / SLA</th><th>heartbeat</th><th>progress</th>"
+            + "<th>duration / SLA</th><th>heartbeat</th><th>progress</th>"
             + "<th>runs ok / failed / cancelled</th><th>records</th><th>missing values</th>"
             + "<th>problems</th></tr>\n");
     for (Map.Entry<String, Object> e : stages.entrySet()) {
-      String stage = e.getKey();
-      Map<String, Object> s = (Map<String, Object>) e.getValue();
-      stageRow(h, name, stage, s, thresholds, now, problems);
+      stageRow(h, name, e.getKey(), (Map<String, Object>) e.getValue(), now);
     }
     h.append("</table>\n<div class=\"cols\">\n");
-    models(h, name, (Map<String, Object>) p.get("models"), problems);
-    losses(h, name, (Map<String, Object>) p.get("training_loss"), problems);
-    drift(h, name, (Map<String, Object>) p.get("drift"), thresholds, problems);
+    models(h, (Map<String, Object>) p.get("models"));
+    losses(h, (Map<String, Object>) p.get("training_loss"));
+    drift(h, (Map<String, Object>) p.get("drift"), num(p.get("drift_threshold")));
+    pushed(h, (List<Object>) p.get("pushed"), now);
     h.append("</div>\n</section>\n");
   }
 
   @SuppressWarnings("unchecked")
   private static void stageRow(
-      StringBuilder h,
-      String pipeline,
-      String stage,
-      Map<String, Object> s,
-      Thresholds thresholds,
-      double now,
-      List<String> problems) {
+      StringBuilder h, String pipeline, String stage, Map<String, Object> s, double now) {
     String status = str(s.getOrDefault("status", "unknown"));
-    List<String> issues = new ArrayList<>();
-    if (status.equals("failure")) {
-      issues.add("failed");
-    }
-    Double sla = num(s.get("sla_seconds"));
-    if (Boolean.TRUE.equals(s.get("over_sla"))) {
-      issues.add(status.equals("running") ? "running over its SLA" : "last run over its SLA");
-    }
-    Double hbAge = num(s.get("heartbeat_age_seconds"));
-    if (status.equals("running") && hbAge != null && hbAge > STALL_SECONDS) {
-      issues.add("stalled: no heartbeat for " + age(hbAge));
-    }
+    String health = str(s.getOrDefault("health", "unknown"));
+    boolean running = status.equals("running");
+    List<Object> issues = (List<Object>) s.getOrDefault("problems", List.of());
     Map<String, Object> records = (Map<String, Object>) s.getOrDefault("records", Map.of());
     double processed = val(records.get("processed"));
     double bad = val(records.get("invalid")) + val(records.get("corrupt"));
     double all = processed + bad + val(records.get("dropped"));
-    if (all > 0 && bad / all > CORRUPT_RATIO_MAX) {
-      issues.add(String.format(Locale.ROOT, "%.1f %% invalid or corrupt records", 100 * bad / all));
-    }
     Map<String, Object> missing =
         (Map<String, Object>) s.getOrDefault("missing_values_ratio", Map.of());
+    Map<String, Object> missingMax =
+        (Map<String, Object>) s.getOrDefault("missing_values_max_ratio", Map.of());
     StringBuilder missingCell = new StringBuilder();
     for (Map.Entry<String, Object> d : missing.entrySet()) {
       double ratio = val(d.getValue());
-      double max = thresholds.missingValuesMaxRatio().getOrDefault(d.getKey(), DEFAULT_MISSING_MAX);
-      boolean high = ratio > max;
-      if (high) {
-        issues.add(
-            String.format(
-                Locale.ROOT,
-                "%.1f %% missing values in %s (max %.1f %%)",
-                100 * ratio,
-                d.getKey(),
-                100 * max));
-      }
+      Double max = num(missingMax.get(d.getKey()));
+      boolean high = max != null && ratio > max;
       if (missingCell.length() > 0) {
         missingCell.append("<br>");
       }
@@ -240,9 +189,6 @@ public final class PipelinesPage {
           .append(String.format(Locale.ROOT, "%.1f %%", 100 * ratio))
           .append("</span>");
     }
-    for (String i : issues) {
-      problems.add(pipeline + "/" + stage + ": " + i);
-    }
     h.append("<tr class=\"stage")
         .append(issues.isEmpty() ? "" : " problem")
         .append("\" data-pipeline=\"")
@@ -251,26 +197,32 @@ public final class PipelinesPage {
         .append(Html.escape(stage))
         .append("\" data-status=\"")
         .append(Html.escape(status))
+        .append("\" data-health=\"")
+        .append(Html.escape(health))
         .append("\"><td>")
         .append(Html.escape(stage))
         .append("</td><td>")
-        .append(badge(status))
+        .append(badge(health))
         .append("</td><td>");
     Double start = num(s.get("last_start"));
     h.append(start == null ? "<span class=\"muted\">never</span>" : age(now - start) + " ago");
     h.append("</td><td class=\"num\">");
-    Double duration = num(s.get("last_duration_seconds"));
-    String durationText = duration == null ? "&ndash;" : Html.escape(seconds(duration));
-    if (duration != null && sla != null && duration > sla) {
+    // A run in progress shows its own duration so far, never the last finished run's.
+    Double duration =
+        running ? num(s.get("duration_seconds")) : num(s.get("last_duration_seconds"));
+    String durationText = duration == null ? "&ndash;" : Html.escape(age(duration));
+    if (Boolean.TRUE.equals(s.get("over_sla"))) {
       h.append("<span class=\"bad\">").append(durationText).append("</span>");
     } else {
       h.append(durationText);
     }
-    h.append(" / ").append(sla == null ? "<span class=\"muted\">no SLA</span>" : seconds(sla));
+    Double sla = num(s.get("sla_seconds"));
+    h.append(" / ").append(sla == null ? "<span class=\"muted\">no SLA</span>" : age(sla));
     h.append("</td><td class=\"num\">");
+    Double hbAge = num(s.get("heartbeat_age_seconds"));
     if (hbAge == null) {
       h.append("&ndash;");
-    } else if (status.equals("running") && hbAge > STALL_SECONDS) {
+    } else if (health.equals("stalled")) {
       h.append("<span class=\"bad\">").append(age(hbAge)).append(" ago</span>");
     } else {
       h.append(age(hbAge)).append(" ago");
@@ -278,7 +230,7 @@ public final class PipelinesPage {
     h.append("</td><td class=\"num\">");
     Double progress = num(s.get("progress"));
     h.append(
-        progress == null || !status.equals("running")
+        progress == null || !running
             ? "&ndash;"
             : String.format(Locale.ROOT, "%.0f %%", 100 * progress));
     h.append("</td><td class=\"num\">");
@@ -293,9 +245,8 @@ public final class PipelinesPage {
     if (all > 0) {
       h.append(count(processed)).append(" processed");
       if (bad > 0) {
-        boolean high = bad / all > CORRUPT_RATIO_MAX;
         h.append("<br><span")
-            .append(high ? " class=\"bad\"" : "")
+            .append(health.equals("data_problem") ? " class=\"bad\"" : "")
             .append('>')
             .append(count(bad))
             .append(" invalid/corrupt</span>");
@@ -303,15 +254,27 @@ public final class PipelinesPage {
     } else {
       h.append("&ndash;");
     }
+    List<String> texts = new ArrayList<>();
+    issues.forEach(i -> texts.add(str(i)));
     h.append("</td><td>")
         .append(missingCell.length() == 0 ? "&ndash;" : missingCell)
         .append("</td><td class=\"bad\">")
-        .append(Html.escape(String.join("; ", issues)))
+        .append(Html.escape(String.join("; ", texts)))
         .append("</td></tr>\n");
+    Object error = s.get("last_error");
+    if (error != null) {
+      h.append("<tr class=\"error\" data-pipeline=\"")
+          .append(Html.escape(pipeline))
+          .append("\" data-stage=\"")
+          .append(Html.escape(stage))
+          .append("\"><td></td><td colspan=\"9\">last failure:<pre class=\"error\">")
+          .append(Html.escape(str(error)))
+          .append("</pre></td></tr>\n");
+    }
   }
 
-  private static void models(
-      StringBuilder h, String pipeline, Map<String, Object> models, List<String> problems) {
+  @SuppressWarnings("unchecked")
+  private static void models(StringBuilder h, Map<String, Object> models) {
     if (models == null || models.isEmpty()) {
       return;
     }
@@ -319,52 +282,49 @@ public final class PipelinesPage {
         "<div><h3>Models</h3><table class=\"models\"><tr><th>model</th><th>metric</th>"
             + "<th>candidate</th><th>production</th></tr>\n");
     for (Map.Entry<String, Object> e : models.entrySet()) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = (Map<String, Object>) e.getValue();
-      Map<String, String[]> byMetric = new TreeMap<>();
-      m.forEach(
-          (k, v) -> {
-            int colon = k.indexOf(':');
-            if (colon < 0) {
-              return;
-            }
-            String role = k.substring(0, colon);
-            String metric = k.substring(colon + 1);
-            if (metric.equals("version")) {
-              return;
-            }
-            String[] cells = byMetric.computeIfAbsent(metric, x -> new String[2]);
-            cells[role.equals("production") ? 1 : 0] = number(val(v));
-          });
-      String cv = m.get("candidate:version") == null ? "" : str(m.get("candidate:version"));
-      String pv = m.get("production:version") == null ? "" : str(m.get("production:version"));
-      boolean first = true;
-      for (Map.Entry<String, String[]> mm : byMetric.entrySet()) {
-        h.append("<tr><td>")
-            .append(first ? Html.escape(e.getKey()) : "")
-            .append("</td><td>")
-            .append(Html.escape(mm.getKey()))
+      Map<String, Object> roles = (Map<String, Object>) e.getValue();
+      Map<String, Object> candidate =
+          (Map<String, Object>) roles.getOrDefault("candidate", Map.of());
+      Map<String, Object> production =
+          (Map<String, Object>) roles.getOrDefault("production", Map.of());
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      names.addAll(((Map<String, Object>) candidate.getOrDefault("metrics", Map.of())).keySet());
+      names.addAll(((Map<String, Object>) production.getOrDefault("metrics", Map.of())).keySet());
+      h.append("<tr><td>")
+          .append(Html.escape(e.getKey()))
+          .append("</td><td class=\"muted\">version</td><td>")
+          .append(Html.escape(str(candidate.getOrDefault("version", ""))))
+          .append("</td><td>")
+          .append(Html.escape(str(production.getOrDefault("version", ""))))
+          .append("</td></tr>\n");
+      for (String metric : names) {
+        h.append("<tr><td></td><td>")
+            .append(Html.escape(metric))
             .append("</td><td class=\"num\">")
-            .append(mm.getValue()[0] == null ? "&ndash;" : mm.getValue()[0])
-            .append(
-                first && !cv.isEmpty()
-                    ? " <span class=\"muted\">" + Html.escape(cv) + "</span>"
-                    : "")
+            .append(metricCell(candidate, metric))
             .append("</td><td class=\"num\">")
-            .append(mm.getValue()[1] == null ? "&ndash;" : mm.getValue()[1])
-            .append(
-                first && !pv.isEmpty()
-                    ? " <span class=\"muted\">" + Html.escape(pv) + "</span>"
-                    : "")
+            .append(metricCell(production, metric))
             .append("</td></tr>\n");
-        first = false;
       }
     }
     h.append("</table></div>\n");
   }
 
-  private static void losses(
-      StringBuilder h, String pipeline, Map<String, Object> losses, List<String> problems) {
+  /** A metric's value with the version it was reported for. */
+  @SuppressWarnings("unchecked")
+  private static String metricCell(Map<String, Object> role, String metric) {
+    Map<String, Object> metrics = (Map<String, Object>) role.getOrDefault("metrics", Map.of());
+    if (!(metrics.get(metric) instanceof Map<?, ?> m)) {
+      return "&ndash;";
+    }
+    Object version = m.get("version");
+    return number(val(m.get("value")))
+        + (version == null
+            ? ""
+            : " <span class=\"muted\">" + Html.escape(str(version)) + "</span>");
+  }
+
+  private static void losses(StringBuilder h, Map<String, Object> losses) {
     if (losses == null || losses.isEmpty()) {
       return;
     }
@@ -373,14 +333,10 @@ public final class PipelinesPage {
             + "<th>loss</th></tr>\n");
     for (Map.Entry<String, Object> e : losses.entrySet()) {
       double v = val(e.getValue());
-      boolean bad = !Double.isFinite(v);
-      if (bad) {
-        problems.add(pipeline + ": training loss " + e.getKey() + " is " + number(v));
-      }
       h.append("<tr><td>")
           .append(Html.escape(e.getKey()))
           .append("</td><td class=\"num")
-          .append(bad ? " bad" : "")
+          .append(Double.isFinite(v) ? "" : " bad")
           .append("\">")
           .append(number(v))
           .append("</td></tr>\n");
@@ -388,38 +344,21 @@ public final class PipelinesPage {
     h.append("</table></div>\n");
   }
 
-  private static void drift(
-      StringBuilder h,
-      String pipeline,
-      Map<String, Object> drift,
-      Thresholds thresholds,
-      List<String> problems) {
+  private static void drift(StringBuilder h, Map<String, Object> drift, Double threshold) {
     if (drift == null || drift.isEmpty()) {
       return;
     }
-    double threshold =
-        thresholds.driftThreshold() == null ? DEFAULT_DRIFT_THRESHOLD : thresholds.driftThreshold();
-    h.append("<div><h3>Drift</h3><table class=\"drift\"><tr><th>feature</th><th>score (max ")
-        .append(number(threshold))
-        .append(")</th></tr>\n");
+    h.append("<div><h3>Drift</h3><table class=\"drift\"><tr><th>feature</th><th>score");
+    if (threshold != null) {
+      h.append(" (max ").append(number(threshold)).append(')');
+    }
+    h.append("</th></tr>\n");
     for (Map.Entry<String, Object> e : drift.entrySet()) {
       double v = val(e.getValue());
-      boolean bad = v > threshold;
-      if (bad) {
-        problems.add(
-            pipeline
-                + ": feature "
-                + e.getKey()
-                + " drifted ("
-                + number(v)
-                + " > "
-                + number(threshold)
-                + ")");
-      }
       h.append("<tr><td>")
           .append(Html.escape(e.getKey()))
           .append("</td><td class=\"num")
-          .append(bad ? " bad" : "")
+          .append(threshold != null && v > threshold ? " bad" : "")
           .append("\">")
           .append(number(v))
           .append("</td></tr>\n");
@@ -427,17 +366,53 @@ public final class PipelinesPage {
     h.append("</table></div>\n");
   }
 
-  private static String badge(String status) {
+  /** Groups pushed through the Pushgateway API whose grouping key names this pipeline. */
+  @SuppressWarnings("unchecked")
+  private static void pushed(StringBuilder h, List<Object> groups, double now) {
+    if (groups == null || groups.isEmpty()) {
+      return;
+    }
+    h.append(
+        "<div><h3>Pushed groups</h3><table class=\"pushed\"><tr><th>grouping key</th>"
+            + "<th>last push</th><th>last failed push</th><th>families</th></tr>\n");
+    for (Object o : groups) {
+      Map<String, Object> g = (Map<String, Object>) o;
+      List<String> key = new ArrayList<>();
+      ((Map<String, Object>) g.getOrDefault("grouping_key", Map.of()))
+          .forEach((k, v) -> key.add(k + "=" + v));
+      Double push = num(g.get("last_push"));
+      Double failure = num(g.get("last_push_failure"));
+      boolean failedLast = failure != null && (push == null || failure >= push);
+      h.append("<tr><td>")
+          .append(Html.escape(String.join(", ", key)))
+          .append("</td><td>")
+          .append(push == null ? "&ndash;" : age(now - push) + " ago")
+          .append("</td><td")
+          .append(failedLast ? " class=\"bad\"" : "")
+          .append('>')
+          .append(failure == null ? "&ndash;" : age(now - failure) + " ago")
+          .append("</td><td>");
+      List<String> families = new ArrayList<>();
+      ((List<Object>) g.getOrDefault("families", List.of())).forEach(f -> families.add(str(f)));
+      h.append(Html.escape(String.join(", ", families))).append("</td></tr>\n");
+    }
+    h.append("</table></div>\n");
+  }
+
+  private static String badge(String health) {
     String cls =
-        switch (status) {
-          case "success", "failure", "running" -> status;
+        switch (health) {
+          case "failed" -> "failure";
+          case "ok" -> "success";
+          case "running" -> "running";
+          case "stalled", "over_sla", "data_problem" -> "warn";
           default -> "unknown";
         };
     String text =
-        switch (status) {
-          case "failure" -> "failed";
-          case "success" -> "ok";
-          default -> status;
+        switch (health) {
+          case "over_sla" -> "over SLA";
+          case "data_problem" -> "data problem";
+          default -> health;
         };
     return "<span class=\"badge " + cls + "\">" + Html.escape(text) + "</span>";
   }
@@ -458,10 +433,6 @@ public final class PipelinesPage {
       return (s / 3600) + "h " + (s % 3600 / 60) + "m";
     }
     return (s / 86_400) + "d " + (s % 86_400 / 3600) + "h";
-  }
-
-  private static String seconds(double s) {
-    return age(s);
   }
 
   private static String count(double n) {

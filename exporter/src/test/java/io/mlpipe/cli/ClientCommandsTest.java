@@ -38,6 +38,20 @@ class ClientCommandsTest {
     assertThat(run("push", "--pipeline", "p", "--type", "wrong")).isEqualTo(2);
     assertThat(run("push", "--pipeline", "p", "--stage", "s", "--type", "records")).isEqualTo(2);
     assertThat(err.toString()).contains("a records event needs --processed");
+    // Records are counted: 1.5 of them is a usage error, before anything is sent.
+    assertThat(
+            run(
+                "push",
+                "--pipeline",
+                "p",
+                "--stage",
+                "s",
+                "--type",
+                "records",
+                "--processed",
+                "1.5"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--processed").contains("must be a whole number");
   }
 
   @Test
@@ -91,23 +105,34 @@ class ClientCommandsTest {
   }
 
   @Test
-  void statusTableShowsStagesWithAgesSlaAndRecords() throws Exception {
+  void statusTableShowsStagesWithAgesSlaRecordsErrorsAndPushedGroups() throws Exception {
     String json =
         """
-        [{"name":"churn","status":"failure","stages":{
-          "train":{"status":"failure","last_start":900,"last_failure":990,"last_duration_seconds":90,
-                   "sla_seconds":60,"over_sla":true,"heartbeat_age_seconds":10,
-                   "records":{"corrupt":0,"invalid":3,"processed":1000}},
-          "eval":{"status":"running","last_start":995,"progress":0.5,"records":{}}}},
+        [{"name":"churn","status":"failed","stages":{
+          "train":{"status":"failure","health":"failed","last_start":900,"last_failure":990,
+                   "last_duration_seconds":90,"sla_seconds":60,"over_sla":true,
+                   "heartbeat_age_seconds":10,"records":{"corrupt":0,"invalid":3,"processed":1000},
+                   "last_error":"Traceback (most recent call last):\\nRuntimeError: CUDA out of memory"},
+          "eval":{"status":"running","health":"running","last_start":995,"duration_seconds":5,
+                  "last_duration_seconds":120,"progress":0.5,"records":{}}},
+          "problems":["churn/train: failed (exit code 1)"],
+          "pushed":[{"grouping_key":{"job":"trainer","pipeline":"churn","stage":"train"},
+                     "last_push":998,"families":["gpu_seconds_total","loss"]}]},
          {"name":"fresh","status":"unknown"}]
         """;
     String table = StatusCommand.table(new ObjectMapper().readTree(json), 1000);
     assertThat(table.lines().toList())
         .containsExactly(
-            "PIPELINE  STAGE  STATUS       LAST RUN        DURATION / SLA      HEARTBEAT  RECORDS",
-            "churn     train  failure      10s ago         1m30s / 1m00s OVER  10s ago    invalid=3 processed=1000",
-            "churn     eval   running 50%  started 5s ago  -                   -          -",
-            "fresh     -      unknown      -               -                   -          -");
+            "PIPELINE  STATUS   STAGE  STAGE STATUS  LAST RUN        DURATION / SLA      HEARTBEAT  RECORDS",
+            "churn     failed   train  failed        10s ago         1m30s / 1m00s OVER  10s ago    invalid=3 processed=1000",
+            "churn     failed   eval   running 50%   started 5s ago  5s                  -          -",
+            "fresh     unknown  -      -             -               -                   -          -",
+            "churn/train last failure:",
+            "  | Traceback (most recent call last):",
+            "  | RuntimeError: CUDA out of memory",
+            "problem: churn/train: failed (exit code 1)",
+            "churn pushed {job=trainer,pipeline=churn,stage=train}: last push 2s ago,"
+                + " last failed push -, families gpu_seconds_total loss");
   }
 
   @Test

@@ -164,6 +164,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void namesOutsideTheNamePatternAreRefused() {
+      ConfigError e =
+          onlyError(
+              "pipelines:\n  declared:\n    churn:\n      stages:\n        \"train/v2\": {}\n");
+      assertThat(e.message())
+          .isEqualTo(
+              "name 'train/v2' does not match [A-Za-z0-9][A-Za-z0-9_.-]{0,127}"
+                  + " (pipelines.name_pattern)");
+      assertThat(e.line()).isEqualTo(5);
+    }
+
+    @Test
+    void aNamePatternMustBeARegularExpression() {
+      ConfigError e = onlyError("pipelines:\n  name_pattern: '[a-z'\n");
+      assertThat(e.message()).startsWith("must be a regular expression: Unclosed character class");
+      assertThat(e.path()).isEqualTo("pipelines.name_pattern");
+    }
+
+    @Test
     void zeroDurationIsRefused() {
       ConfigError e =
           onlyError("pipelines:\n  declared:\n    a:\n      stages:\n        s: {sla: 0s}\n");

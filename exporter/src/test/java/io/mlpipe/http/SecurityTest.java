@@ -227,6 +227,48 @@ class SecurityTest {
     }
 
     @Test
+    void forgettingAPipelineNeedsTheAdminScopeAndIsAudited() throws Exception {
+      String base = "http://" + start(authConfig(), null);
+      String ev = "{\"pipeline\":\"churn\",\"stage\":\"train\",\"type\":\"stage_started\"}";
+      assertThat(
+              Http.send(
+                      "POST",
+                      base + "/api/v1/events",
+                      bearer(TEAM_A),
+                      ev.getBytes(StandardCharsets.UTF_8))
+                  .status())
+          .isEqualTo(202);
+      // Reading it is read's; forgetting it is admin's, even for the team that writes it.
+      assertThat(Http.get(base + "/api/v1/pipelines/churn", bearer(READER)).status())
+          .isEqualTo(200);
+      Http.Response team =
+          Http.send("DELETE", base + "/api/v1/pipelines/churn", bearer(TEAM_A), null);
+      assertThat(team.status()).isEqualTo(403);
+      assertThat(team.body()).contains("lacks the admin scope");
+      Http.Response admin =
+          Http.send("DELETE", base + "/api/v1/pipelines/churn", bearer(ADMIN), null);
+      assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+      assertThat(Http.get(base + "/api/v1/pipelines/churn", bearer(READER)).status())
+          .isEqualTo(404);
+      assertThat(metrics(base)).doesNotContain("pipeline=\"churn\"");
+      assertThat(audit())
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("method").asText()).isEqualTo("DELETE");
+                assertThat(e.get("api").asText()).isEqualTo("/api/v1/pipelines/{name}");
+                assertThat(e.get("identity").asText()).isEqualTo("admin");
+                assertThat(e.get("pipelines").toString()).isEqualTo("[\"churn\"]");
+                assertThat(e.get("status").asInt()).isEqualTo(200);
+              })
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("method").asText()).isEqualTo("DELETE");
+                assertThat(e.get("identity").asText()).isEqualTo("team-a");
+                assertThat(e.get("status").asInt()).isEqualTo(403);
+              });
+    }
+
+    @Test
     void missingBadAndExpiredTokensGet401() throws Exception {
       String base = "http://" + start(authConfig(), null);
       byte[] body = "x 1\n".getBytes(StandardCharsets.UTF_8);

@@ -253,6 +253,8 @@ class EventsApiTest {
         "progress over 1        | {\"type\":\"heartbeat\",\"pipeline\":\"p\",\"stage\":\"s\",\"progress\":1.5}     | progress",
         "count as a string      | {\"type\":\"records\",\"pipeline\":\"p\",\"stage\":\"s\",\"processed\":\"10\"}   | processed",
         "negative count         | {\"type\":\"records\",\"pipeline\":\"p\",\"stage\":\"s\",\"invalid\":-3}         | invalid",
+        "fractional records     | {\"type\":\"records\",\"pipeline\":\"p\",\"stage\":\"s\",\"processed\":1.5}     | processed",
+        "fractional violations  | {\"type\":\"data_quality\",\"pipeline\":\"p\",\"stage\":\"s\",\"dataset\":\"d\",\"schema_violations\":{\"c\":0.5}} | schema_violations.c",
         "no counts              | {\"type\":\"records\",\"pipeline\":\"p\",\"stage\":\"s\"}                        | processed",
         "ratio below 0          | {\"type\":\"data_quality\",\"pipeline\":\"p\",\"stage\":\"s\",\"dataset\":\"d\",\"missing_values_ratio\":-0.1} | missing_values_ratio",
         "negative violations    | {\"type\":\"data_quality\",\"pipeline\":\"p\",\"stage\":\"s\",\"dataset\":\"d\",\"schema_violations\":{\"c\":-1}} | schema_violations.c",

@@ -150,6 +150,10 @@ class PushApiTest {
         "agent's own name      | 400 | 'mlpipe_exporter_build_info 1'          | is exposed by the agent itself",
         "own counter, wire name| 400 | '# TYPE mlpipe_exporter_groups_expired_total counter\\nmlpipe_exporter_groups_expired_total 1' | is exposed by the agent itself",
         "own counter as gauge  | 400 | 'mlpipe_exporter_groups_expired_total 1' | is exposed by the agent itself",
+        "stage state, untyped  | 400 | 'mlpipe_stage_running{pipeline=\"zzz\",stage=\"train\"} 1' | every mlpipe_* name is the agent's own",
+        "stage state, typed    | 400 | '# TYPE mlpipe_stage_running gauge\nmlpipe_stage_running{pipeline=\"zzz\",stage=\"train\"} 1' | every mlpipe_* name is the agent's own",
+        "model histogram       | 400 | '# TYPE mlpipe_stage_duration_seconds histogram\nmlpipe_stage_duration_seconds_bucket{le=\"+Inf\"} 1\nmlpipe_stage_duration_seconds_count 1\nmlpipe_stage_duration_seconds_sum 1' | every mlpipe_* name is the agent's own",
+        "model counter         | 400 | 'mlpipe_stage_runs_total{status=\"success\"} 1' | every mlpipe_* name is the agent's own",
         "too many series       | 413 | 'a 1\\nb 1\\nc 1\\nd 1\\ne 1\\nf 1'    | max_series_per_group=5",
         "too many labels       | 413 | 'x{a=\"1\",b=\"1\",c=\"1\",d=\"1\",e=\"1\"} 1' | max_labels_per_series=6",
         "label value too long  | 413 | 'x{a=\"012345678901234567890\"} 1'     | max_label_value_length=20",
@@ -177,6 +181,24 @@ class PushApiTest {
     assertThat(r.header("Content-Type")).startsWith("text/plain");
     assertThat(r.body()).contains(message);
     assertThat(stored()).isEqualTo(before);
+  }
+
+  @Test
+  void aPushCannotForgeStageStateTheModelAlreadyHolds() {
+    Http.Response started =
+        Http.post(
+            base + "/api/v1/events",
+            "application/json",
+            "{\"type\":\"stage_started\",\"pipeline\":\"zzz\",\"stage\":\"train\"}");
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    // No # TYPE line: untyped against the model's gauge, refused for whose name it is.
+    Http.Response r =
+        push("PUT", "job/forger", "mlpipe_stage_running{pipeline=\"zzz\",stage=\"train\"} 5\n");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body()).contains("is the agent's own").doesNotContain("another group");
+    assertThat(Http.get(base + "/metrics").body())
+        .contains("mlpipe_stage_running{pipeline=\"zzz\",stage=\"train\"} 1.0")
+        .doesNotContainPattern("mlpipe_stage_running\\{[^}]*forger");
   }
 
   @Test

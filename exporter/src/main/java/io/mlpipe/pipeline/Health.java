@@ -1,0 +1,31 @@
+package io.mlpipe.pipeline;
+
+/**
+ * The state of a stage, and of a pipeline (its worst stage), worst first: the one order the status
+ * page, {@code mlpipe status} and {@code GET /api/v1/pipelines} use (README, "Pipeline status").
+ *
+ * <pre>{@code
+ * Health worst = Health.worse(Health.running, Health.over_sla); // over_sla
+ * }</pre>
+ */
+public enum Health {
+  /** The last finished run failed and none runs now. */
+  failed,
+  /** A run is in progress but has sent no heartbeat for {@link PipelineStatus#STALL_SECONDS}. */
+  stalled,
+  /** The run in progress, or else the last finished run, took longer than the stage's SLA. */
+  over_sla,
+  /** Too many invalid or corrupt records, missing values or drift above their thresholds. */
+  data_problem,
+  /** A run is in progress and nothing above applies. */
+  running,
+  /** The last run succeeded and nothing above applies. */
+  ok,
+  /** Nothing has run yet. */
+  unknown;
+
+  /** The worse of two. */
+  public static Health worse(Health a, Health b) {
+    return a.ordinal() <= b.ordinal() ? a : b;
+  }
+}
