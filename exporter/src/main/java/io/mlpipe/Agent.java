@@ -1,5 +1,6 @@
 package io.mlpipe;
 
+import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorRunner;
 import io.mlpipe.collector.CollectorSpec;
 import io.mlpipe.config.ConfigException;
@@ -12,6 +13,7 @@ import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
 import io.mlpipe.http.WebConfigWatcher;
 import io.mlpipe.ingest.EventsApi;
+import io.mlpipe.ingest.OwnFamilies;
 import io.mlpipe.ingest.PipelinesApi;
 import io.mlpipe.ingest.PushApi;
 import io.mlpipe.ingest.PushStatusApi;
@@ -60,6 +62,8 @@ public final class Agent implements AutoCloseable {
   private final PrometheusRegistry self = new PrometheusRegistry();
   private final PrometheusRegistry exposed = new PrometheusRegistry();
   private final AgentCollector agentCollector;
+  // Names no push or metric event may use: known from the catalog, without collecting.
+  private final OwnFamilies ownFamilies;
   private volatile DurableStore store; // null until recovered
   private final AtomicBoolean ready = new AtomicBoolean();
   private final CollectorRunner collectors;
@@ -94,6 +98,8 @@ public final class Agent implements AutoCloseable {
 
     List<CollectorSpec> enabled = options.catalog().enabled(options.collectorChoices());
     collectors = CollectorRunner.build(enabled, options.collectorContext());
+    ownFamilies =
+        OwnFamilies.of(CollectorCatalog.families(enabled)).with(List.of("mlpipe_exporter_*"));
     agentCollector =
         new AgentCollector(
             List.of(
@@ -187,7 +193,11 @@ public final class Agent implements AutoCloseable {
     routes.add(
         new Route(
             "/api/v1/events",
-            new EventsApi(this::store, () -> options.config().get().pipelines(), this::limits),
+            new EventsApi(
+                this::store,
+                () -> options.config().get().pipelines(),
+                this::limits,
+                ownFamilies::owns),
             Set.of("POST"),
             "/api/v1/events"));
     PipelinesApi pipelinesApi =
@@ -254,7 +264,7 @@ public final class Agent implements AutoCloseable {
 
   private PushApi.Settings pushSettings() {
     return new PushApi.Settings(
-        this::limits, job -> options.config().get().push().ttlFor(job), agentCollector::isOwnName);
+        this::limits, job -> options.config().get().push().ttlFor(job), ownFamilies::owns);
   }
 
   public ConfigHolder config() {

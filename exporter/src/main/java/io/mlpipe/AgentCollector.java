@@ -25,23 +25,10 @@ final class AgentCollector implements MultiCollector {
   private final List<Supplier<MetricSnapshots>> own;
   private final Supplier<MetricSnapshots> stored;
   private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile Set<String> ownNames = Set.of();
 
   AgentCollector(List<Supplier<MetricSnapshots>> own, Supplier<MetricSnapshots> stored) {
     this.own = own;
     this.stored = stored;
-  }
-
-  /**
-   * Whether the agent itself exposes {@code name} (as of the last scrape, or now if none yet), in
-   * client_java's form ({@code process_cpu_seconds}) or as written on the wire ({@code
-   * process_cpu_seconds_total}, {@code mlpipe_exporter_build_info}).
-   */
-  boolean isOwnName(String name) {
-    if (ownNames.isEmpty()) {
-      collect();
-    }
-    return ownNames.contains(name);
   }
 
   /** The names a family goes by: client_java's and the one written on the wire. */
@@ -66,7 +53,6 @@ final class AgentCollector implements MultiCollector {
         names.addAll(names(s));
       }
     }
-    ownNames = Set.copyOf(names);
     for (MetricSnapshot s : stored.get()) {
       String name = s.getMetadata().getPrometheusName();
       if (names(s).stream().anyMatch(names::contains)) {

@@ -1,0 +1,31 @@
+package io.mlpipe.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlpipe.ingest.OwnFamilies;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CollectorCatalogTest {
+
+  /** The catalog's family table is what refuses pushes: it must cover what collectors emit. */
+  @Test
+  void everyFamilyACollectorEmitsIsInItsCatalogEntry() throws Exception {
+    CollectorCatalog catalog = CollectorCatalog.standard();
+    Map<String, Collector> collectors = new java.util.LinkedHashMap<>();
+    collectors.putAll(HostScrapeGoldenTest.hostCollectors());
+    collectors.put("jvm", new JvmCollector());
+    assertThat(collectors.keySet()).containsAll(CollectorCatalog.hostCollectorNames());
+    for (Map.Entry<String, Collector> e : collectors.entrySet()) {
+      CollectorSpec spec = catalog.get(e.getKey()).orElseThrow();
+      OwnFamilies own = OwnFamilies.of(spec.families());
+      for (MetricSnapshot s : e.getValue().collect()) {
+        assertThat(own.owns(s.getMetadata().getPrometheusName()))
+            .as("%s emits %s", spec.name(), s.getMetadata().getPrometheusName())
+            .isTrue();
+      }
+    }
+    assertThat(catalog.all()).allSatisfy(s -> assertThat(s.families()).isNotEmpty());
+  }
+}
