@@ -281,6 +281,10 @@ public final class Agent implements AutoCloseable {
    * configuration and sets {@code mlpipe_exporter_config_last_reload_successful} to 0.
    */
   public void reload() throws ConfigException {
+    if (options.config().file() == null) {
+      log.warn("configuration not reloaded: {}", NO_CONFIG_FILE);
+      return;
+    }
     try {
       options.config().reload();
       reloadSuccess.set(1);
@@ -293,7 +297,14 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  private static final String NO_CONFIG_FILE =
+      "the agent was started without --config.file; it runs on the defaults and has no file to"
+          + " reload";
+
   private String reloadForHttp() {
+    if (options.config().file() == null) {
+      return NO_CONFIG_FILE;
+    }
     try {
       reload();
       return null;

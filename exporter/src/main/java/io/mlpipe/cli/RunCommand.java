@@ -236,12 +236,20 @@ final class RunCommand implements Callable<Integer> {
     sender.awaitTermination(60, TimeUnit.SECONDS);
   }
 
-  private static int waitUninterruptibly(Process child) {
-    while (true) {
-      try {
-        return child.waitFor();
-      } catch (InterruptedException e) {
-        // keep waiting: the command decides when it ends
+  /** The command's exit code; an interrupt meanwhile is kept for the caller to see. */
+  static int waitUninterruptibly(Process child) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return child.waitFor();
+        } catch (InterruptedException e) {
+          interrupted = true; // keep waiting: the command decides when it ends
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
@@ -285,6 +286,26 @@ final class ServeCommand implements Callable<Integer> {
             flagsForStatus(),
             security);
 
+    // The hook is in place before the agent starts, so a SIGTERM that arrives while it starts
+    // (store recovery can take a while) still closes what has started.
+    AtomicReference<Agent> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Agent running = started.get();
+                  if (running != null) {
+                    log.info("shutting down");
+                    try {
+                      running.close();
+                    } catch (Exception e) {
+                      log.error("error during shutdown", e);
+                    }
+                  }
+                  stopped.countDown();
+                },
+                "shutdown"));
     Agent agent;
     try {
       agent = Agent.start(options);
@@ -293,20 +314,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (StartupException e) {
       return refuse(spec.commandLine(), "mlpipe", e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("shutting down");
-                  try {
-                    agent.close();
-                  } catch (Exception e) {
-                    log.warn("error during shutdown: {}", e.toString());
-                  }
-                  stopped.countDown();
-                },
-                "shutdown"));
+    started.set(agent);
     Signals.onHangup(
         () -> {
           try {

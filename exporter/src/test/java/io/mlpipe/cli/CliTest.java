@@ -50,6 +50,27 @@ class CliTest {
   }
 
   @Test
+  void aUsageErrorIsTheProblemAndWhereToReadMoreNotTheWholeUsage() {
+    assertThat(run("serve", "--log.level=loud")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly(
+            "Invalid value for option '--log.level': expected one of [debug, info, warn, error]"
+                + " (case-sensitive) but was 'loud'",
+            "see 'mlpipe serve --help'");
+    err.getBuffer().setLength(0);
+    assertThat(run("status", "--bogus")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly("Unknown option: '--bogus'", "see 'mlpipe status --help'");
+  }
+
+  @Test
+  void picocliDoubledWordsAreSaidOnce() {
+    assertThat(Main.wording("Missing required parameter for option option '--x'"))
+        .isEqualTo("Missing required parameter for option '--x'");
+    assertThat(Main.wording("--x: got '1 1'")).isEqualTo("--x: got '1 1'");
+  }
+
+  @Test
   void badListenAddressIsAUsageError() {
     assertThat(run("serve", "--web.listen-address=localhost")).isEqualTo(2);
     assertThat(err.toString()).contains("listen address 'localhost' must be host:port or :port");
