@@ -70,6 +70,23 @@ class CliTest {
     assertThat(Main.wording("--x: got '1 1'")).isEqualTo("--x: got '1 1'");
   }
 
+  /** rules/README.md and the runbooks quote run's heartbeat default: the flag is the one source. */
+  @Test
+  void theDocsQuoteRunsHeartbeatDefault() throws Exception {
+    String def =
+        Main.commandLine()
+            .getSubcommands()
+            .get("run")
+            .getCommandSpec()
+            .findOption("--heartbeat")
+            .defaultValue();
+    assertThat(Files.readString(Path.of("../rules/README.md")))
+        .contains("(`mlpipe run --heartbeat`, default " + def + ")")
+        .doesNotContain("60 s heartbeat interval");
+    assertThat(Files.readString(Path.of("../docs/runbooks.md")))
+        .contains("whose `--heartbeat` default is " + def);
+  }
+
   @Test
   void badListenAddressIsAUsageError() {
     assertThat(run("serve", "--web.listen-address=localhost")).isEqualTo(2);
@@ -137,6 +154,12 @@ class CliTest {
   @Test
   void unknownCollectorIsAUsageError() {
     assertThat(run("serve", "--no-collector.nosuch")).isEqualTo(2);
+  }
+
+  @Test
+  void checkConfigAcceptsTheShippedExample() {
+    assertThat(run("check-config", "../examples/mlpipe.yml")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("SUCCESS");
   }
 
   @Test

@@ -56,6 +56,7 @@ public final class PrometheusServer implements AutoCloseable {
     private String evaluationInterval = "1s";
     private String alertmanager;
     private boolean protobuf;
+    private String configText;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -89,6 +90,15 @@ public final class PrometheusServer implements AutoCloseable {
 
     public Builder alertmanager(String hostPort) {
       this.alertmanager = hostPort;
+      return this;
+    }
+
+    /**
+     * Runs Prometheus with this whole configuration (e.g. a shipped example, its addresses
+     * rewritten) instead of one built from the other settings.
+     */
+    public Builder config(String yaml) {
+      this.configText = yaml;
       return this;
     }
 
@@ -134,7 +144,7 @@ public final class PrometheusServer implements AutoCloseable {
               yaml.append("]\n");
             });
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, yaml);
+        Files.writeString(config, configText != null ? configText : yaml);
         int port = FreePort.next();
         List<String> cmd = new ArrayList<>();
         cmd.add(binary.toString());
