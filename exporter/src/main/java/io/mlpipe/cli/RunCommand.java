@@ -1,7 +1,6 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
-import io.mlpipe.config.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,12 +46,13 @@ final class RunCommand implements Callable<Integer> {
   String stage;
 
   @Option(
+      converter = Converters.NonNegativeDuration.class,
       names = "--heartbeat",
       defaultValue = "15s",
       paramLabel = "DURATION",
       description =
           "Heartbeat interval while the command runs; 0 for none (default: ${DEFAULT-VALUE}).")
-  String heartbeat;
+  Duration heartbeat;
 
   @Option(
       names = "--run-id",
@@ -87,14 +86,7 @@ final class RunCommand implements Callable<Integer> {
       err.println("mlpipe: warning: " + urlProblem + "; running the command without reporting");
       err.flush();
     }
-    Duration every =
-        Durations.parse(heartbeat)
-            .filter(d -> !d.isNegative())
-            .orElseThrow(
-                () ->
-                    new CommandLine.ParameterException(
-                        agent.spec.commandLine(),
-                        "--heartbeat: must be a duration like 15s or 1m, got '" + heartbeat + "'"));
+    Duration every = heartbeat;
     String run = runId != null ? runId : newRunId();
     String hostName = host != null ? host : hostname();
     ScheduledExecutorService sender =

@@ -88,6 +88,23 @@ class CliTest {
   }
 
   @Test
+  void durationsAndSizesAreTypedOptions() {
+    CommandLine cli = Main.commandLine();
+    cli.parseArgs("serve", "--audit.max-size=2KiB", "--collector.gpu.interval=1m30s");
+    ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+    assertThat(serve.auditMaxSize).isEqualTo(2048L);
+    assertThat(serve.gpuInterval).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(run("serve", "--collector.gpu.timeout=soon")).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "Invalid value for option '--collector.gpu.timeout': must be a duration like 500ms, 5s"
+                + " or 1m, got 'soon'");
+    err.getBuffer().setLength(0);
+    assertThat(run("status", "--timeout=0s")).isEqualTo(2);
+    assertThat(err.toString()).contains("'--timeout': must be a duration");
+  }
+
+  @Test
   void badListenAddressIsAUsageError() {
     assertThat(run("serve", "--web.listen-address=localhost")).isEqualTo(2);
     assertThat(err.toString()).contains("listen address 'localhost' must be host:port or :port");
