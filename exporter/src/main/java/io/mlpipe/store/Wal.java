@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -187,16 +186,6 @@ final class Wal implements AutoCloseable {
       current.truncate(position);
     } catch (IOException e) {
       log.warn("WAL: cannot truncate {} back to {}: {}", currentPath, position, e.toString());
-    }
-  }
-
-  /** Deletes segments that hold nothing after {@code seq} (a snapshot covers them). */
-  void deleteCoveredBy(long seq) throws IOException {
-    List<Path> segs = new ArrayList<>(segments());
-    for (int i = 0; i + 1 < segs.size(); i++) {
-      if (firstSeq(segs.get(i + 1)) <= seq + 1 && !segs.get(i).equals(currentPath)) {
-        Files.deleteIfExists(segs.get(i));
-      }
     }
   }
 
