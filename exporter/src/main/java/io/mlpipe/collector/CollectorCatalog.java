@@ -168,7 +168,10 @@ public final class CollectorCatalog {
           Map.entry("timex", List.of("node_timex_*")),
           Map.entry("uname", List.of("node_uname_*")),
           Map.entry("vmstat", List.of("node_vmstat_*")),
-          Map.entry("gpu", List.of("DCGM_FI_*", "mlpipe_gpu_*")),
+          // Not DCGM_FI_*: GPU readings pushed by something else (the demo's simulated GPUs, a
+          // dcgm-exporter bridge) are accepted on hosts without GPUs; where the agent reads GPUs
+          // itself, the exposition leaves a pushed copy out (AgentCollector).
+          Map.entry("gpu", List.of("mlpipe_gpu_*")),
           Map.entry("jvm", List.of("jvm_*", "process_*")));
 
   /** The family patterns of {@code specs}, for {@code OwnFamilies}. */

@@ -28,4 +28,13 @@ class CollectorCatalogTest {
     }
     assertThat(catalog.all()).allSatisfy(s -> assertThat(s.families()).isNotEmpty());
   }
+
+  /** The demo (and any bridge) pushes GPU readings under dcgm-exporter's names: not refused. */
+  @Test
+  void pushedDcgmNamesAreNotTheAgentsOwn() {
+    OwnFamilies own = OwnFamilies.of(CollectorCatalog.families(CollectorCatalog.standard().all()));
+    assertThat(own.owns("DCGM_FI_DEV_GPU_UTIL")).isFalse();
+    assertThat(own.owns("mlpipe_gpu_devices")).isTrue();
+    assertThat(own.owns("node_cpu_seconds_total")).isTrue();
+  }
 }
