@@ -1,5 +1,6 @@
 package io.mlpipe;
 
+import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorRunner;
 import io.mlpipe.collector.CollectorSpec;
 import io.mlpipe.config.ConfigException;
@@ -11,6 +12,7 @@ import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
 import io.mlpipe.http.WebConfigWatcher;
 import io.mlpipe.ingest.EventsApi;
+import io.mlpipe.ingest.OwnFamilies;
 import io.mlpipe.ingest.PipelinesApi;
 import io.mlpipe.ingest.PushApi;
 import io.mlpipe.ingest.PushStatusApi;
@@ -66,6 +68,8 @@ public final class Agent implements AutoCloseable {
             DurableStore s = this.store;
             return s == null ? List.of() : s.groups();
           });
+  // Names no push or metric event may use: known from the catalog, without collecting.
+  private final OwnFamilies ownFamilies;
   private volatile DurableStore store; // null until recovered
   private final AtomicBoolean ready = new AtomicBoolean();
   private final CollectorRunner collectors;
@@ -100,6 +104,8 @@ public final class Agent implements AutoCloseable {
 
     List<CollectorSpec> enabled = options.catalog().enabled(options.collectorChoices());
     collectors = CollectorRunner.build(enabled, options.collectorContext());
+    ownFamilies =
+        OwnFamilies.of(CollectorCatalog.families(enabled)).with(List.of("mlpipe_exporter_*"));
     agentCollector =
         new AgentCollector(
             List.of(
@@ -197,7 +203,11 @@ public final class Agent implements AutoCloseable {
     routes.add(
         new Route(
             "/api/v1/events",
-            new EventsApi(this::store, () -> options.config().get().pipelines(), this::limits),
+            new EventsApi(
+                this::store,
+                () -> options.config().get().pipelines(),
+                this::limits,
+                ownFamilies::owns),
             Set.of("POST"),
             "/api/v1/events"));
     PipelinesApi pipelinesApi =
@@ -267,7 +277,7 @@ public final class Agent implements AutoCloseable {
 
   private PushApi.Settings pushSettings() {
     return new PushApi.Settings(
-        this::limits, job -> options.config().get().push().ttlFor(job), agentCollector::isOwnName);
+        this::limits, job -> options.config().get().push().ttlFor(job), ownFamilies::owns);
   }
 
   public ConfigHolder config() {
@@ -284,6 +294,10 @@ public final class Agent implements AutoCloseable {
    * configuration and sets {@code mlpipe_exporter_config_last_reload_successful} to 0.
    */
   public void reload() throws ConfigException {
+    if (options.config().file() == null) {
+      log.warn("configuration not reloaded: {}", NO_CONFIG_FILE);
+      return;
+    }
     try {
       options.config().reload();
       reloadSuccess.set(1);
@@ -296,7 +310,14 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  private static final String NO_CONFIG_FILE =
+      "the agent was started without --config.file; it runs on the defaults and has no file to"
+          + " reload";
+
   private String reloadForHttp() {
+    if (options.config().file() == null) {
+      return NO_CONFIG_FILE;
+    }
     try {
       reload();
       return null;

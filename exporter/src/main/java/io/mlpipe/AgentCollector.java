@@ -25,23 +25,12 @@ final class AgentCollector implements MultiCollector {
   private final List<Supplier<MetricSnapshots>> own;
   private final Supplier<MetricSnapshots> stored;
   private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // The names collectOwn last saw, for shadowed(): the stored families are filtered by them.
   private volatile Set<String> ownNames = Set.of();
 
   AgentCollector(List<Supplier<MetricSnapshots>> own, Supplier<MetricSnapshots> stored) {
     this.own = own;
     this.stored = stored;
-  }
-
-  /**
-   * Whether the agent itself exposes {@code name} (as of the last scrape, or now if none yet), in
-   * client_java's form ({@code process_cpu_seconds}) or as written on the wire ({@code
-   * process_cpu_seconds_total}, {@code mlpipe_exporter_build_info}).
-   */
-  boolean isOwnName(String name) {
-    if (ownNames.isEmpty()) {
-      collect();
-    }
-    return ownNames.contains(name);
   }
 
   /** The names a family goes by: client_java's and the one written on the wire. */

@@ -1,7 +1,6 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
-import io.mlpipe.config.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +38,12 @@ final class AgentConnection {
   Path spoolDir;
 
   @Option(
+      converter = Converters.PositiveDuration.class,
       names = "--timeout",
       defaultValue = "2s",
       paramLabel = "DURATION",
       description = "How long to wait for the agent before spooling (default: ${DEFAULT-VALUE}).")
-  String timeout;
+  Duration timeout;
 
   String agentUrl() {
     if (agent != null && !agent.isBlank()) {
@@ -76,15 +76,8 @@ final class AgentConnection {
     return new AgentClient(agentUrl(), t, timeout());
   }
 
-  /** --timeout, checked (a usage error when it is not a positive duration). */
   Duration timeout() {
-    return Durations.parse(timeout)
-        .filter(x -> !x.isZero() && !x.isNegative())
-        .orElseThrow(
-            () ->
-                new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--timeout: must be a duration like 500ms or 2s, got '" + timeout + "'"));
+    return timeout;
   }
 
   Spool spool() {

@@ -7,7 +7,6 @@ import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
-import io.mlpipe.config.Durations;
 import io.mlpipe.demo.Demo;
 import io.mlpipe.demo.Fault;
 import io.mlpipe.demo.FaultKind;
@@ -98,9 +97,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
+      converter = Converters.PositiveDuration.class,
       paramLabel = "DURATION",
       description = "Stop after this long (real time); default: until interrupted.")
-  String duration;
+  Duration duration;
 
   @Option(
       names = "--web.listen-address",
@@ -158,16 +158,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--speed must be between 1 and 1000000, got " + speed);
     }
-    Duration stopAfter = null;
-    if (duration != null) {
-      stopAfter =
-          Durations.parse(duration)
-              .filter(d -> !d.isZero())
-              .orElseThrow(
-                  () ->
-                      new CommandLine.ParameterException(
-                          spec.commandLine(), "--duration: must be a duration like 10m"));
-    }
+    Duration stopAfter = duration;
     String token = null;
     if (bearerTokenFile != null) {
       token = Files.readString(bearerTokenFile, StandardCharsets.UTF_8).strip();

@@ -81,10 +81,21 @@ public final class Logging {
     return "debug";
   }
 
-  private static String message(Formatter f, LogRecord r) {
+  /**
+   * The message, and the exception: at error level (something unexpected) with its stack trace,
+   * which is what a bug report needs; below it, one line.
+   */
+  static String message(Formatter f, LogRecord r) {
     String msg = f.formatMessage(r);
-    if (r.getThrown() != null) {
-      msg = msg + ": " + r.getThrown();
+    Throwable thrown = r.getThrown();
+    if (thrown != null) {
+      if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        thrown.printStackTrace(new java.io.PrintWriter(trace));
+        msg = msg + ": " + trace.toString().stripTrailing();
+      } else {
+        msg = msg + ": " + thrown;
+      }
     }
     return msg;
   }
@@ -111,16 +122,35 @@ public final class Logging {
           + "\n";
     }
 
-    private static String quote(String s) {
+    /** go-logfmt's quoting: every quote, backslash and control character escaped. */
+    static String quote(String s) {
       boolean plain = !s.isEmpty();
       for (int i = 0; i < s.length() && plain; i++) {
         char c = s.charAt(i);
-        plain = c > ' ' && c != '"' && c != '=' && c != '\\';
+        plain = c > ' ' && c != '"' && c != '=' && c != '\\' && c != 0x7f;
       }
       if (plain) {
         return s;
       }
-      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+      StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> out.append("\\\"");
+          case '\\' -> out.append("\\\\");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          default -> {
+            if (c < 0x20 || c == 0x7f) {
+              out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+              out.append(c);
+            }
+          }
+        }
+      }
+      return out.append('"').toString();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.collector.CollectorCatalog;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Set;
 import picocli.CommandLine;
@@ -50,7 +51,29 @@ public final class Main {
     }
     // Everything after the command's name is the command's: mlpipe run ... python x.py --lr 1
     cli.getSubcommands().get("run").setStopAtPositional(true);
+    cli.setParameterExceptionHandler(Main::usageError);
     return cli;
+  }
+
+  /**
+   * A usage error is the problem and where to read more, as git and Go's tools print it, not the
+   * whole usage (60 lines for serve) above the one line that matters.
+   */
+  static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(wording(ex.getMessage()));
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+    err.flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** picocli's messages with its doubled words ({@code option option}) said once. */
+  static String wording(String message) {
+    return message == null
+        ? "invalid arguments"
+        : message.replaceAll("\\b([A-Za-z]+) \\1\\b", "$1");
   }
 
   private static String[] withDefaultSubcommand(CommandLine cli, String[] args) {

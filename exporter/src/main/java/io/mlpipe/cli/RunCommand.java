@@ -1,7 +1,6 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
-import io.mlpipe.config.Durations;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,13 +48,14 @@ final class RunCommand implements Callable<Integer> {
   String stage;
 
   @Option(
+      converter = Converters.NonNegativeDuration.class,
       names = "--heartbeat",
       defaultValue = "15s",
       paramLabel = "DURATION",
       description =
           "Heartbeat interval while the command runs (see --heartbeat-when); 0 for none"
               + " (default: ${DEFAULT-VALUE}).")
-  String heartbeat;
+  Duration heartbeat;
 
   /** When heartbeats are sent. */
   enum HeartbeatWhen {
@@ -106,14 +105,7 @@ final class RunCommand implements Callable<Integer> {
       err.println("mlpipe: warning: " + urlProblem + "; running the command without reporting");
       err.flush();
     }
-    Duration every =
-        Durations.parse(heartbeat)
-            .filter(d -> !d.isNegative())
-            .orElseThrow(
-                () ->
-                    new CommandLine.ParameterException(
-                        agent.spec.commandLine(),
-                        "--heartbeat: must be a duration like 15s or 1m, got '" + heartbeat + "'"));
+    Duration every = heartbeat;
     String run = runId != null ? runId : newRunId();
     String hostName = host != null ? host : hostname();
     ScheduledExecutorService sender =
@@ -322,12 +314,20 @@ final class RunCommand implements Callable<Integer> {
     sender.awaitTermination(60, TimeUnit.SECONDS);
   }
 
-  private static int waitUninterruptibly(Process child) {
-    while (true) {
-      try {
-        return child.waitFor();
-      } catch (InterruptedException e) {
-        // keep waiting: the command decides when it ends
+  /** The command's exit code; an interrupt meanwhile is kept for the caller to see. */
+  static int waitUninterruptibly(Process child) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return child.waitFor();
+        } catch (InterruptedException e) {
+          interrupted = true; // keep waiting: the command decides when it ends
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

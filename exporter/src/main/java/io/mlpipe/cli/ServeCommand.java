@@ -12,7 +12,6 @@ import io.mlpipe.collector.HostPaths;
 import io.mlpipe.collector.gpu.GpuSettings;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
-import io.mlpipe.config.Durations;
 import io.mlpipe.http.ListenAddress;
 import io.mlpipe.http.WebConfig;
 import io.mlpipe.http.WebConfigLoader;
@@ -25,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
@@ -74,12 +74,13 @@ final class ServeCommand implements Callable<Integer> {
   Path auditPath;
 
   @Option(
+      converter = Converters.Size.class,
       names = "--audit.max-size",
       defaultValue = "100MiB",
       paramLabel = "SIZE",
       description =
           "Rotate the audit log when it passes SIZE (bytes, or with KiB, MiB, GiB, KB, MB, GB; default: ${DEFAULT-VALUE}).")
-  String auditMaxSize;
+  long auditMaxSize;
 
   @Option(
       names = "--audit.max-files",
@@ -159,6 +160,7 @@ final class ServeCommand implements Callable<Integer> {
   String fsTypesExclude;
 
   @Option(
+      converter = Converters.PositiveDuration.class,
       names = "--collector.filesystem.mount-timeout",
       defaultValue = "1s",
       paramLabel = "DURATION",
@@ -166,7 +168,7 @@ final class ServeCommand implements Callable<Integer> {
           "How long a scrape waits for statfs of the mounts; a mount that takes longer is reported"
               + " with node_filesystem_device_error 1 until its statfs returns (default:"
               + " ${DEFAULT-VALUE}).")
-  String mountTimeout;
+  Duration mountTimeout;
 
   @Option(
       names = "--collector.netstat.fields",
@@ -186,18 +188,20 @@ final class ServeCommand implements Callable<Integer> {
   String nvidiaSmi;
 
   @Option(
+      converter = Converters.PositiveDuration.class,
       names = "--collector.gpu.interval",
       defaultValue = "10s",
       paramLabel = "DURATION",
       description = "How often GPUs are read in the background (default: ${DEFAULT-VALUE}).")
-  String gpuInterval;
+  Duration gpuInterval;
 
   @Option(
+      converter = Converters.PositiveDuration.class,
       names = "--collector.gpu.timeout",
       defaultValue = "5s",
       paramLabel = "DURATION",
       description = "How long one nvidia-smi run may take (default: ${DEFAULT-VALUE}).")
-  String gpuTimeout;
+  Duration gpuTimeout;
 
   @Option(
       names = "--collector.gpu.expected",
@@ -271,7 +275,7 @@ final class ServeCommand implements Callable<Integer> {
         return refuse(spec.commandLine(), "mlpipe: invalid web configuration, not starting:", e);
       }
     }
-    long auditBytes = size("--audit.max-size", auditMaxSize);
+    long auditBytes = auditMaxSize;
     if (auditMaxFiles < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--audit.max-files: must be 0 or more");
@@ -294,6 +298,26 @@ final class ServeCommand implements Callable<Integer> {
             security,
             grafanaUrl(spec.commandLine(), grafanaUrl));
 
+    // The hook is in place before the agent starts, so a SIGTERM that arrives while it starts
+    // (store recovery can take a while) still closes what has started.
+    AtomicReference<Agent> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Agent running = started.get();
+                  if (running != null) {
+                    log.info("shutting down");
+                    try {
+                      running.close();
+                    } catch (Exception e) {
+                      log.error("error during shutdown", e);
+                    }
+                  }
+                  stopped.countDown();
+                },
+                "shutdown"));
     Agent agent;
     try {
       agent = Agent.start(options);
@@ -302,20 +326,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (StartupException e) {
       return refuse(spec.commandLine(), "mlpipe", e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("shutting down");
-                  try {
-                    agent.close();
-                  } catch (Exception e) {
-                    log.warn("error during shutdown: {}", e.toString());
-                  }
-                  stopped.countDown();
-                },
-                "shutdown"));
+    started.set(agent);
     Signals.onHangup(
         () -> {
           try {
@@ -406,42 +417,9 @@ final class ServeCommand implements Callable<Integer> {
     Pattern fsTypes = regex("--collector.filesystem.fs-types-exclude", fsTypesExclude);
     return new CollectorContext(
         new HostPaths(procfs, sysfs, rootfs),
-        new FilesystemCollector.Settings(
-            mountPoints, fsTypes, duration("--collector.filesystem.mount-timeout", mountTimeout)),
-        new GpuSettings(
-            nvidiaSmi,
-            duration("--collector.gpu.interval", gpuInterval),
-            duration("--collector.gpu.timeout", gpuTimeout),
-            gpuExpected,
-            true),
+        new FilesystemCollector.Settings(mountPoints, fsTypes, mountTimeout),
+        new GpuSettings(nvidiaSmi, gpuInterval, gpuTimeout, gpuExpected, true),
         regex("--collector.netstat.fields", netstatFields));
-  }
-
-  private long size(String flag, String value) {
-    java.util.regex.Matcher m =
-        Pattern.compile("(\\d+)\\s*(|B|KB|MB|GB|KiB|MiB|GiB|k|M|G)").matcher(value.strip());
-    if (m.matches()) {
-      long unit =
-          switch (m.group(2)) {
-            case "KB", "k" -> 1000L;
-            case "MB", "M" -> 1000L * 1000;
-            case "GB", "G" -> 1000L * 1000 * 1000;
-            case "KiB" -> 1024L;
-            case "MiB" -> 1024L * 1024;
-            case "GiB" -> 1024L * 1024 * 1024;
-            default -> 1L;
-          };
-      try {
-        long v = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
-        if (v > 0) {
-          return v;
-        }
-      } catch (ArithmeticException | NumberFormatException e) {
-        // falls through to the error
-      }
-    }
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), flag + ": must be a size like 100MiB or 1048576, got '" + value + "'");
   }
 
   private Pattern regex(String flag, String value) {
@@ -451,16 +429,6 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), flag + ": invalid regular expression: " + e.getDescription());
     }
-  }
-
-  private Duration duration(String flag, String value) {
-    return Durations.parse(value)
-        .filter(d -> !d.isZero() && !d.isNegative())
-        .orElseThrow(
-            () ->
-                new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    flag + ": must be a duration like 500ms, 5s or 1m, got '" + value + "'"));
   }
 
   Map<String, Boolean> collectorChoices() {

@@ -7,9 +7,11 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,14 +60,29 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
         GaugeSnapshot.builder()
             .name(SUCCESS)
             .help("Whether a collector succeeded during the last scrape (1) or failed (0).");
+    // A family name twice in one scrape makes the whole exposition fail: the later collector's
+    // copy is dropped and counted as that collector's failure instead.
+    Set<String> seen = new HashSet<>(Set.of(DURATION, SUCCESS));
     for (Map.Entry<String, Collector> e : collectors.entrySet()) {
       String name = e.getKey();
       long start = System.nanoTime();
       boolean ok;
       try {
         MetricSnapshots snapshots = e.getValue().collect();
-        snapshots.forEach(out::add);
         ok = true;
+        for (MetricSnapshot s : snapshots) {
+          String family = s.getMetadata().getPrometheusName();
+          if (seen.add(family)) {
+            out.add(s);
+          } else {
+            ok = false;
+            log.warn(
+                "collector {} failed: it emits {}, which another collector already emitted;"
+                    + " dropped",
+                name,
+                family);
+          }
+        }
       } catch (CollectorAbsentException ex) {
         log.debug("collector {} absent: {}", name, ex.getMessage());
         ok = false;

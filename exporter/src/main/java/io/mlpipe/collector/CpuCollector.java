@@ -3,7 +3,9 @@ package io.mlpipe.collector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * node_exporter's {@code cpu} collector: seconds each CPU spent per mode, from the {@code cpuN}
@@ -27,8 +29,9 @@ final class CpuCollector implements Collector {
   private static final double JUMP_BACK_SECONDS = 3.0;
 
   private final Path stat;
-  private double[][] last = new double[0][];
-  private String[] lastIds = new String[0];
+  // By CPU id ("0", "1", ...), in /proc/stat's order: when a CPU goes offline and another comes
+  // online, each keeps its own values (positions would shift them onto the wrong CPU).
+  private Map<String, double[]> last = new LinkedHashMap<>();
 
   CpuCollector(HostPaths paths) {
     this.stat = paths.proc("stat");
@@ -62,33 +65,33 @@ final class CpuCollector implements Collector {
                 "Seconds the CPUs spent in guests (VMs) for each mode.",
                 "cpu",
                 "mode"));
-    for (int c = 0; c < lastIds.length; c++) {
+    for (Map.Entry<String, double[]> cpu : last.entrySet()) {
+      double[] v = cpu.getValue();
       for (int m = 0; m < MODES.length; m++) {
-        seconds.add(last[c][m], lastIds[c], MODES[m]);
+        seconds.add(v[m], cpu.getKey(), MODES[m]);
       }
       // Guest time is also counted in user and nice; node_exporter exposes it separately too.
-      guest.add(last[c][GUEST], lastIds[c], "user");
-      guest.add(last[c][GUEST_NICE], lastIds[c], "nice");
+      guest.add(v[GUEST], cpu.getKey(), "user");
+      guest.add(v[GUEST_NICE], cpu.getKey(), "nice");
     }
     return out.snapshots();
   }
 
   private void update(String[] ids, List<double[]> values) {
-    if (ids.length != lastIds.length) {
-      last = new double[ids.length][10];
-      lastIds = ids;
-    }
-    lastIds = ids;
+    Map<String, double[]> next = new LinkedHashMap<>();
     for (int c = 0; c < ids.length; c++) {
       double[] n = values.get(c);
-      if (last[c][IDLE] - n[IDLE] >= JUMP_BACK_SECONDS) {
-        last[c] = new double[10];
+      double[] v = last.getOrDefault(ids[c], new double[10]);
+      if (v[IDLE] - n[IDLE] >= JUMP_BACK_SECONDS) {
+        v = new double[10];
       }
       for (int i = 0; i < n.length; i++) {
-        if (n[i] >= last[c][i]) {
-          last[c][i] = n[i];
+        if (n[i] >= v[i]) {
+          v[i] = n[i];
         }
       }
+      next.put(ids[c], v);
     }
+    last = next; // CPUs gone offline are forgotten; back online, they start from their counters
   }
 }

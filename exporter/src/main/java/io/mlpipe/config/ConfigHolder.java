@@ -1,10 +1,7 @@
 package io.mlpipe.config;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * The current configuration, swapped atomically on reload. A reload that fails validation keeps the
@@ -14,7 +11,6 @@ public final class ConfigHolder {
 
   private final Path file; // null when running on defaults
   private final AtomicReference<Config> current;
-  private final List<Consumer<Config>> listeners = new CopyOnWriteArrayList<>();
 
   public ConfigHolder(Path file, Config initial) {
     this.file = file;
@@ -34,16 +30,10 @@ public final class ConfigHolder {
     return file;
   }
 
-  /** Called with the new configuration after every successful reload. */
-  public void onChange(Consumer<Config> listener) {
-    listeners.add(listener);
-  }
-
-  /** Re-reads the file; on success swaps it in and notifies listeners, else keeps the old one. */
+  /** Re-reads the file; on success swaps it in, else keeps the old one. */
   public synchronized Config reload() throws ConfigException {
     Config next = file == null ? Config.defaults() : ConfigLoader.load(file);
     current.set(next);
-    listeners.forEach(l -> l.accept(next));
     return next;
   }
 }

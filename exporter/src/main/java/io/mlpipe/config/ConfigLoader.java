@@ -65,6 +65,27 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Every key the file may hold, at any level (examples/mlpipe.yml is checked to show each). */
+  static Set<String> allKeys() {
+    Set<String> all = new java.util.TreeSet<>();
+    for (Set<String> keys :
+        List.of(
+            TOP_KEYS,
+            AUTH_KEYS,
+            TOKENS_FILE_KEYS,
+            TOKEN_KEYS,
+            HTTP_KEYS,
+            LIMIT_KEYS,
+            PUSH_KEYS,
+            PIPELINES_KEYS,
+            PIPELINE_KEYS,
+            DATASET_KEYS,
+            STAGE_KEYS)) {
+      all.addAll(keys);
+    }
+    return all;
+  }
+
   public static Config load(Path file) throws ConfigException {
     byte[] bytes;
     try {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -31,14 +32,21 @@ public final class EventsApi extends HttpServlet {
   private final Supplier<PipelinesConfig> pipelines;
   private final Supplier<LimitsConfig> limits;
   private final PipelineModel model;
+  private final Predicate<String> ownFamily;
 
+  /**
+   * @param ownFamily whether a name is one the agent exposes itself ({@link OwnFamilies#owns}); a
+   *     {@code metric} event naming one is refused, as a push of it is
+   */
   public EventsApi(
       Supplier<DurableStore> store,
       Supplier<PipelinesConfig> pipelines,
-      Supplier<LimitsConfig> limits) {
+      Supplier<LimitsConfig> limits,
+      Predicate<String> ownFamily) {
     this.store = store;
     this.pipelines = pipelines;
     this.limits = limits;
+    this.ownFamily = ownFamily;
     this.model = new PipelineModel(pipelines);
   }
 
@@ -79,6 +87,21 @@ public final class EventsApi extends HttpServlet {
     }
     if (!badNames.isEmpty()) {
       errors(resp, 400, badNames);
+      return;
+    }
+    List<EventsParser.Problem> owned = new ArrayList<>();
+    for (int i = 0; i < parsed.events().size(); i++) {
+      Event e = parsed.events().get(i);
+      if (e.type() == Event.Type.metric && ownFamily.test(e.string("name"))) {
+        owned.add(
+            new EventsParser.Problem(
+                i,
+                "name",
+                "'" + e.string("name") + "' is exposed by the agent itself; choose another name"));
+      }
+    }
+    if (!owned.isEmpty()) {
+      errors(resp, 400, owned);
       return;
     }
     RequestAuth auth = RequestAuth.of(req.getAttribute(RequestAuth.ATTRIBUTE));

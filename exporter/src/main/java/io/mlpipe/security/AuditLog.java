@@ -59,6 +59,7 @@ public final class AuditLog implements AutoCloseable {
   private final Thread writer;
   private final Counter entries;
   private final Counter dropped;
+  private final DropWarnings dropWarnings = new DropWarnings(java.time.Duration.ofSeconds(10));
   private BufferedWriter out;
   private long size;
 
@@ -110,7 +111,42 @@ public final class AuditLog implements AutoCloseable {
     }
     if (!queue.offer(line)) {
       dropped.inc();
-      log.warn("audit log queue full, entry dropped: {}", line);
+      long n = dropWarnings.dropped(System.nanoTime());
+      if (n > 0) {
+        log.warn(
+            "audit log queue full: {} entries dropped since the last warning"
+                + " (mlpipe_exporter_audit_entries_dropped_total counts them all); latest: {}",
+            n,
+            line);
+      }
+    }
+  }
+
+  /**
+   * At most one "dropped" warning per interval, with how many were dropped since the last: a flood
+   * of writes the audit log cannot keep up with must not turn into a flood of log lines.
+   */
+  static final class DropWarnings {
+    private final long intervalNanos;
+    private long lastWarn;
+    private long since;
+    private boolean warned;
+
+    DropWarnings(java.time.Duration interval) {
+      this.intervalNanos = interval.toNanos();
+    }
+
+    /** Counts one drop; returns the drops to report now, or 0 to stay quiet. */
+    synchronized long dropped(long nowNanos) {
+      since++;
+      if (warned && nowNanos - lastWarn < intervalNanos) {
+        return 0;
+      }
+      warned = true;
+      lastWarn = nowNanos;
+      long n = since;
+      since = 0;
+      return n;
     }
   }
 

@@ -50,6 +50,61 @@ class CliTest {
   }
 
   @Test
+  void aUsageErrorIsTheProblemAndWhereToReadMoreNotTheWholeUsage() {
+    assertThat(run("serve", "--log.level=loud")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly(
+            "Invalid value for option '--log.level': expected one of [debug, info, warn, error]"
+                + " (case-sensitive) but was 'loud'",
+            "see 'mlpipe serve --help'");
+    err.getBuffer().setLength(0);
+    assertThat(run("status", "--bogus")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly("Unknown option: '--bogus'", "see 'mlpipe status --help'");
+  }
+
+  @Test
+  void picocliDoubledWordsAreSaidOnce() {
+    assertThat(Main.wording("Missing required parameter for option option '--x'"))
+        .isEqualTo("Missing required parameter for option '--x'");
+    assertThat(Main.wording("--x: got '1 1'")).isEqualTo("--x: got '1 1'");
+  }
+
+  /** rules/README.md and the runbooks quote run's heartbeat default: the flag is the one source. */
+  @Test
+  void theDocsQuoteRunsHeartbeatDefault() throws Exception {
+    String def =
+        Main.commandLine()
+            .getSubcommands()
+            .get("run")
+            .getCommandSpec()
+            .findOption("--heartbeat")
+            .defaultValue();
+    assertThat(Files.readString(Path.of("../rules/README.md")))
+        .contains("(`mlpipe run --heartbeat`, default " + def + ")")
+        .doesNotContain("60 s heartbeat interval");
+    assertThat(Files.readString(Path.of("../docs/runbooks.md")))
+        .contains("whose `--heartbeat` default is " + def);
+  }
+
+  @Test
+  void durationsAndSizesAreTypedOptions() {
+    CommandLine cli = Main.commandLine();
+    cli.parseArgs("serve", "--audit.max-size=2KiB", "--collector.gpu.interval=1m30s");
+    ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+    assertThat(serve.auditMaxSize).isEqualTo(2048L);
+    assertThat(serve.gpuInterval).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(run("serve", "--collector.gpu.timeout=soon")).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "Invalid value for option '--collector.gpu.timeout': must be a duration like 500ms, 5s"
+                + " or 1m, got 'soon'");
+    err.getBuffer().setLength(0);
+    assertThat(run("status", "--timeout=0s")).isEqualTo(2);
+    assertThat(err.toString()).contains("'--timeout': must be a duration");
+  }
+
+  @Test
   void badListenAddressIsAUsageError() {
     assertThat(run("serve", "--web.listen-address=localhost")).isEqualTo(2);
     assertThat(err.toString()).contains("listen address 'localhost' must be host:port or :port");
@@ -127,6 +182,12 @@ class CliTest {
   @Test
   void unknownCollectorIsAUsageError() {
     assertThat(run("serve", "--no-collector.nosuch")).isEqualTo(2);
+  }
+
+  @Test
+  void checkConfigAcceptsTheShippedExample() {
+    assertThat(run("check-config", "../examples/mlpipe.yml")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("SUCCESS");
   }
 
   @Test

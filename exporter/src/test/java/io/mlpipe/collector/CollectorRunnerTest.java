@@ -54,6 +54,18 @@ class CollectorRunnerTest {
   }
 
   @Test
+  void twoCollectorsEmittingOneFamilyFailTheSecondNotTheScrape() throws Exception {
+    Map<String, Collector> both = new java.util.LinkedHashMap<>();
+    both.put("first", GOOD);
+    both.put("second", GOOD);
+    String text = scrape(new CollectorRunner(both));
+    assertThat(text)
+        .contains("test_value 42.0")
+        .contains("mlpipe_exporter_collector_success{collector=\"first\"} 1")
+        .contains("mlpipe_exporter_collector_success{collector=\"second\"} 0");
+  }
+
+  @Test
   void disabledCollectorsAreNotBuiltNorReported() throws Exception {
     CollectorCatalog catalog =
         new CollectorCatalog(

@@ -150,6 +150,17 @@ class AgentHttpTest {
   }
 
   @Test
+  void reloadWithoutAConfigFileIs400WithTheReason() throws Exception {
+    try (Agent defaults = Agent.start(AgentOptions.forTest(dir.resolve("defaults")))) {
+      Http.Response r =
+          Http.send(
+              "POST", "http://127.0.0.1:" + defaults.port() + "/-/reload", Map.of(), new byte[0]);
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("started without --config.file");
+    }
+  }
+
+  @Test
   void reloadSwapsInAGoodConfig() throws Exception {
     Files.writeString(configFile, "pipelines:\n  declared:\n    fraud: {team: risk}\n");
     Http.Response r = Http.send("POST", base + "/-/reload", Map.of(), new byte[0]);

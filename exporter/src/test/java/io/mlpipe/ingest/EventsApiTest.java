@@ -266,6 +266,7 @@ class EventsApiTest {
         "counter without _total | {\"type\":\"metric\",\"pipeline\":\"p\",\"name\":\"x\",\"value\":1,\"kind\":\"counter\"} | name",
         "bad metric name        | {\"type\":\"metric\",\"pipeline\":\"p\",\"name\":\"1x\",\"value\":1}             | name",
         "agent's own name       | {\"type\":\"metric\",\"pipeline\":\"p\",\"name\":\"mlpipe_x\",\"value\":1}       | name",
+        "a host collector's name| {\"type\":\"metric\",\"pipeline\":\"p\",\"name\":\"node_cpu_seconds_total\",\"kind\":\"counter\",\"value\":1} | name",
         "reserved label         | {\"type\":\"metric\",\"pipeline\":\"p\",\"name\":\"x\",\"value\":1,\"labels\":{\"stage\":\"s\"}} | labels.stage",
       })
   void malformedEventsAre400WithTheField(String what, String body, String field) throws Exception {

@@ -43,4 +43,16 @@ class AuditLogTest {
     log.record(Map.of("n", 1));
     log.close();
   }
+
+  @Test
+  void droppedEntriesAreWarnedAboutAtMostOncePerInterval() {
+    AuditLog.DropWarnings w = new AuditLog.DropWarnings(java.time.Duration.ofSeconds(10));
+    long s = 1_000_000_000L;
+    assertThat(w.dropped(0)).isEqualTo(1);
+    for (int i = 1; i <= 1000; i++) {
+      assertThat(w.dropped(i * 1_000_000L)).isZero(); // 1000 drops within one second: quiet
+    }
+    assertThat(w.dropped(10 * s)).isEqualTo(1001);
+    assertThat(w.dropped(11 * s)).isZero();
+  }
 }

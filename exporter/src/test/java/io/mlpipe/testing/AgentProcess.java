@@ -43,7 +43,12 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code mlpipe serve} on 127.0.0.1 port 0 with {@code args}; does not wait. */
   public static AgentProcess launch(Path dir, String... args) {
-    List<String> cmd = new ArrayList<>();
+    return launchUnder(List.of(), dir, args);
+  }
+
+  /** As {@link #launch}, the java command run under {@code wrapper} (e.g. {@code nohup}). */
+  public static AgentProcess launchUnder(List<String> wrapper, Path dir, String... args) {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-jar");

@@ -60,6 +60,7 @@ public final class PrometheusServer implements AutoCloseable {
     private final List<String> remoteWrites = new ArrayList<>();
     private boolean agentMode;
     private boolean remoteWriteReceiver;
+    private String configText;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -93,6 +94,15 @@ public final class PrometheusServer implements AutoCloseable {
 
     public Builder alertmanager(String hostPort) {
       this.alertmanager = hostPort;
+      return this;
+    }
+
+    /**
+     * Runs Prometheus with this whole configuration (e.g. a shipped example, its addresses
+     * rewritten) instead of one built from the other settings.
+     */
+    public Builder config(String yaml) {
+      this.configText = yaml;
       return this;
     }
 
@@ -179,7 +189,7 @@ public final class PrometheusServer implements AutoCloseable {
               yaml.append("]\n");
             });
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, yaml);
+        Files.writeString(config, configText != null ? configText : yaml);
         int port = FreePort.next();
         List<String> cmd = new ArrayList<>();
         cmd.add(binary.toString());

@@ -133,14 +133,22 @@ public final class GpuCollector implements Collector {
           paths,
           Clock.systemUTC());
     }
-    String reason =
-        "no NVIDIA driver: NVML not available ("
-            + nvmlProblem
-            + ") and "
-            + command.get(0)
-            + " not found";
+    String reason = noDriver(nvmlProblem, command.get(0));
     log.info("gpu collector: {}; reporting mlpipe_gpu_devices 0 and no GPU series", reason);
     return new GpuCollector(null, reason, settings, hostname, paths, Clock.systemUTC());
+  }
+
+  /**
+   * Why there are no GPU readings, as one sentence: {@code no NVIDIA driver: libnvidia-ml.so.1 not
+   * found and nvidia-smi not on PATH}.
+   */
+  static String noDriver(String nvmlProblem, String smi) {
+    String nvml = "disabled".equals(nvmlProblem) ? "NVML disabled" : nvmlProblem;
+    return "no NVIDIA driver: "
+        + nvml
+        + " and "
+        + smi
+        + (smi.contains("/") ? " not found" : " not on PATH");
   }
 
   /** Reads once now (the background reader's job; tests call it directly). */

@@ -94,9 +94,8 @@ final class NvmlSource implements GpuSource {
     try {
       nvml = Native.load("nvidia-ml", Nvml.class);
     } catch (UnsatisfiedLinkError e) {
-      throw new IOException(
-          "libnvidia-ml.so.1 not loadable: "
-              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      // JNA's message lists every path it tried: the gist is that the driver's library is absent.
+      throw new IOException("libnvidia-ml.so.1 not found", e);
     }
     int rc = nvml.nvmlInit_v2();
     if (rc != SUCCESS) {

@@ -150,6 +150,14 @@ class GpuCollectorTest {
   }
 
   @Test
+  void noDriverIsOneReadableSentence() {
+    assertThat(GpuCollector.noDriver("libnvidia-ml.so.1 not found", "nvidia-smi"))
+        .isEqualTo("no NVIDIA driver: libnvidia-ml.so.1 not found and nvidia-smi not on PATH");
+    assertThat(GpuCollector.noDriver("disabled", "/opt/nv/nvidia-smi"))
+        .isEqualTo("no NVIDIA driver: NVML disabled and /opt/nv/nvidia-smi not found");
+  }
+
+  @Test
   void noDriverIsAbsentOnceThenQuiet() throws Exception {
     CollectorContext ctx =
         new CollectorContext(
