@@ -56,6 +56,8 @@ public final class PrometheusServer implements AutoCloseable {
     private String evaluationInterval = "1s";
     private String alertmanager;
     private boolean protobuf;
+    private Path webConfig;
+    private Map<String, String> readyHeaders = Map.of();
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -95,6 +97,16 @@ public final class PrometheusServer implements AutoCloseable {
     /** Scrape in protobuf (Prometheus 2.x negotiates it with the native-histograms feature). */
     public Builder protobuf(boolean on) {
       this.protobuf = on;
+      return this;
+    }
+
+    /**
+     * Serve behind {@code --web.config.file} (exporter-toolkit format); readiness is then checked
+     * with {@code headers} (e.g. a basic-auth Authorization header the file accepts).
+     */
+    public Builder webConfig(Path file, Map<String, String> headers) {
+      this.webConfig = file;
+      this.readyHeaders = Map.copyOf(headers);
       return this;
     }
 
@@ -146,6 +158,9 @@ public final class PrometheusServer implements AutoCloseable {
         if (protobuf) {
           cmd.add("--enable-feature=native-histograms");
         }
+        if (webConfig != null) {
+          cmd.add("--web.config.file=" + webConfig);
+        }
         ManagedProcess p = new ManagedProcess("prometheus", cmd, dir.resolve("prometheus.log"));
         PrometheusServer server = new PrometheusServer(p, "http://127.0.0.1:" + port, config);
         Wait.until(
@@ -155,7 +170,11 @@ public final class PrometheusServer implements AutoCloseable {
               if (!p.isAlive()) {
                 throw new AssertionError("prometheus exited:\n" + p.logTail(30));
               }
-              return Http.isOk(server.url + "/-/ready");
+              try {
+                return Http.get(server.url + "/-/ready", readyHeaders).status() == 200;
+              } catch (RuntimeException e) {
+                return false;
+              }
             });
         return server;
       } catch (IOException e) {
