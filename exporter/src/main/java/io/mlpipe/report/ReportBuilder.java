@@ -354,13 +354,14 @@ public final class ReportBuilder {
             () ->
                 byStage(
                     at(
-                        "max_over_time((time() - max by (pipeline, stage) ("
+                        // clamp: a pusher's clock a little ahead makes a negative age
+                        "clamp_min(max_over_time((time() - max by (pipeline, stage) ("
                             + m("mlpipe_stage_heartbeat_timestamp_seconds")
                             + ") and on (pipeline, stage) max by (pipeline, stage) ("
                             + m("mlpipe_stage_running")
                             + ") > 0)"
                             + sub()
-                            + ")")));
+                            + "), 0)")));
     Map<Counters.Key, Double> runs = join(runsF);
     Map<Counters.Key, Double> buckets = join(bucketsF);
     Map<String, Double> sla = join(slaF);
