@@ -18,6 +18,7 @@ import io.mlpipe.report.Span;
 import io.mlpipe.testing.Binaries;
 import io.mlpipe.testing.FreePort;
 import io.mlpipe.testing.PrometheusServer;
+import io.mlpipe.testing.TestCa;
 import io.mlpipe.testing.Wait;
 import java.io.InputStream;
 import java.net.URI;
@@ -342,6 +343,49 @@ class ReportTest {
       assertThat(empty.stdout())
           .contains(
               "Empty window: no mlpipe pipeline has data between", "## Pipelines", "_No data: ");
+    }
+  }
+
+  /** A Prometheus behind TLS: verified with --prometheus.ca-file, refused without it. */
+  @Test
+  void tlsWithCaFileOrInsecureSkipVerify() throws Exception {
+    TestCa ca = TestCa.create("report-test-ca");
+    ca.server(dir, "server");
+    Path caFile = ca.writeCert(dir.resolve("ca.crt"));
+    Path web = dir.resolve("web-tls.yml");
+    Files.writeString(web, "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n");
+    try (PrometheusServer prom =
+        PrometheusServer.builder(dir.resolve("prom-tls"))
+            .webConfig(web, Map.of())
+            .tls(ca.clientContext(null))
+            .start()) {
+      assertThat(prom.url()).startsWith("https://");
+      Cli.Result untrusted = Cli.run(Map.of(), null, "report", "--prometheus", prom.url());
+      assertThat(untrusted.exitCode()).as(untrusted.toString()).isEqualTo(1);
+      assertThat(untrusted.stderr().strip().lines()).hasSize(1);
+      assertThat(untrusted.stderr())
+          .contains(
+              "cannot reach Prometheus at " + prom.url() + ": TLS failed", "--prometheus.ca-file");
+
+      for (String trust :
+          List.of("--prometheus.ca-file=" + caFile, "--prometheus.insecure-skip-verify")) {
+        Cli.Result ok =
+            Cli.run(
+                Map.of(),
+                null,
+                "report",
+                "--prometheus",
+                prom.url(),
+                trust,
+                "--since",
+                "10m",
+                "--format",
+                "json");
+        assertThat(ok.exitCode()).as(trust + ": " + ok).isZero();
+        JsonNode json = JSON.readTree(ok.stdout());
+        assertThat(json.path("empty").asBoolean()).isTrue();
+        assertThat(schemaErrors(json)).isEmpty();
+      }
     }
   }
 

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Prometheus (Debian's binary) on a free port with a generated config, for tests.
@@ -58,6 +63,7 @@ public final class PrometheusServer implements AutoCloseable {
     private boolean protobuf;
     private Path webConfig;
     private Map<String, String> readyHeaders = Map.of();
+    private SSLContext tls;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -107,6 +113,15 @@ public final class PrometheusServer implements AutoCloseable {
     public Builder webConfig(Path file, Map<String, String> headers) {
       this.webConfig = file;
       this.readyHeaders = Map.copyOf(headers);
+      return this;
+    }
+
+    /**
+     * The web config serves TLS: the URL is https, and readiness is checked with {@code client}
+     * (e.g. {@code TestCa.clientContext(null)}, trusting the CA that signed the server's cert).
+     */
+    public Builder tls(SSLContext client) {
+      this.tls = client;
       return this;
     }
 
@@ -162,7 +177,9 @@ public final class PrometheusServer implements AutoCloseable {
           cmd.add("--web.config.file=" + webConfig);
         }
         ManagedProcess p = new ManagedProcess("prometheus", cmd, dir.resolve("prometheus.log"));
-        PrometheusServer server = new PrometheusServer(p, "http://127.0.0.1:" + port, config);
+        PrometheusServer server =
+            new PrometheusServer(
+                p, (tls == null ? "http" : "https") + "://127.0.0.1:" + port, config);
         Wait.until(
             "Prometheus ready on port " + port,
             Duration.ofSeconds(30),
@@ -171,8 +188,22 @@ public final class PrometheusServer implements AutoCloseable {
                 throw new AssertionError("prometheus exited:\n" + p.logTail(30));
               }
               try {
+                if (tls != null) {
+                  HttpRequest.Builder r =
+                      HttpRequest.newBuilder(URI.create(server.url + "/-/ready"));
+                  readyHeaders.forEach(r::header);
+                  return HttpClient.newBuilder()
+                          .sslContext(tls)
+                          .build()
+                          .send(r.build(), HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200;
+                }
                 return Http.get(server.url + "/-/ready", readyHeaders).status() == 200;
-              } catch (RuntimeException e) {
+              } catch (RuntimeException | IOException e) {
+                return false;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return false;
               }
             });
