@@ -232,17 +232,31 @@ class ReportTest {
           .contains("churn");
       assertThat(raw.alerts().noData()).isNull();
       assertThat(raw.alerts().fired()).isEmpty();
+
+      // --team risk: fraud only, with the same counts.
+      Report risk = inProcess(prom, since, until, "risk");
+      assertThat(teams(risk)).isEqualTo(Map.of("fraud", "risk"));
+      Map<String, Double> fraudSent = new HashMap<>(sentNonZero);
+      fraudSent.keySet().removeIf(k -> !k.startsWith("fraud/"));
+      assertThat(runs(risk)).isEqualTo(fraudSent);
+      assertThat(risk.data().drift()).isEmpty();
+      assertThat(risk.alerts().fired()).noneMatch(a -> a.pipeline().equals("churn"));
     }
   }
 
   private static Report inProcess(PrometheusServer prom, double since, double until)
+      throws Exception {
+    return inProcess(prom, since, until, null);
+  }
+
+  private static Report inProcess(PrometheusServer prom, double since, double until, String team)
       throws Exception {
     return new ReportBuilder(
             PrometheusApi.connect(
                 new PrometheusApi.Connection(
                     URI.create(prom.url()), null, false, null, null, null, Duration.ofSeconds(60))),
             new Span((long) since, Math.ceil(until)),
-            null,
+            team,
             null)
         .build();
   }

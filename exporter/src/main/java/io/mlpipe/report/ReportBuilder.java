@@ -754,11 +754,12 @@ public final class ReportBuilder {
     if (mv.isEmpty() && cr.isEmpty() && sv.isEmpty() && stale.isEmpty() && dr.isEmpty()) {
       List<Sample> any =
           at(
-              "count(max_over_time({__name__=~\"mlpipe_data_.*|mlpipe_stage_records_total\""
+              // count() first: range functions drop __name__, several names would collide
+              "max_over_time(count({__name__=~\"mlpipe_data_.*|mlpipe_stage_records_total\""
                   + (sel.isEmpty() ? "" : ", " + sel)
-                  + "}["
-                  + span.range()
-                  + "]))");
+                  + "})"
+                  + sub()
+                  + ")");
       if (any.isEmpty()) {
         noData =
             "no mlpipe_data_* or mlpipe_stage_records_total series in the window: no pipeline"
@@ -1123,9 +1124,9 @@ public final class ReportBuilder {
     if (fired.isEmpty() && auth.isEmpty() && rejected.isEmpty()) {
       List<Sample> any =
           at(
-              "count(max_over_time({__name__=~\"ALERTS|mlpipe_exporter_auth_failures_total|mlpipe_exporter_ingest_requests_total\"}["
-                  + span.range()
-                  + "]))");
+              "max_over_time(count({__name__=~\"ALERTS|mlpipe_exporter_auth_failures_total|mlpipe_exporter_ingest_requests_total\"})"
+                  + sub()
+                  + ")");
       noData =
           any.isEmpty()
               ? "no ALERTS series and no agent self-metrics in the window: Prometheus has no"
