@@ -136,7 +136,7 @@ final class ReportCommand implements Callable<Integer> {
         url = new URI(prometheus.trim());
       } catch (URISyntaxException e) {
         throw new PrometheusException(
-            "--prometheus " + prometheus + ": not a URL (" + e.getReason() + ")");
+            "--prometheus " + prometheus + ": not an http:// or https:// URL");
       }
       PrometheusApi api =
           PrometheusApi.connect(

@@ -76,7 +76,18 @@ final class Charts {
     plot.setDomainGridlinePaint(new Color(0xdddddd));
     plot.setRangeGridlinePaint(new Color(0xdddddd));
     DateAxis x = (DateAxis) plot.getDomainAxis();
-    SimpleDateFormat fmt = new SimpleDateFormat("MM-dd HH:mm");
+    double first = Double.MAX_VALUE;
+    double last = -Double.MAX_VALUE;
+    for (Report.Timeline t : timelines) {
+      for (Report.Point p : t.points()) {
+        first = Math.min(first, p.time());
+        last = Math.max(last, p.time());
+      }
+    }
+    double seconds = last - first;
+    SimpleDateFormat fmt =
+        new SimpleDateFormat(
+            seconds < 3600 ? "HH:mm:ss" : seconds < 2 * 86_400 ? "HH:mm" : "MM-dd HH:mm");
     fmt.setTimeZone(TimeZone.getTimeZone("UTC"));
     x.setDateFormatOverride(fmt);
     x.setTimeZone(TimeZone.getTimeZone("UTC"));

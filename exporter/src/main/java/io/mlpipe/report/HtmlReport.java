@@ -56,7 +56,7 @@ public final class HtmlReport {
       sections.add(new ReportView.Section(s.id(), s.title(), s.noData(), blocks));
     }
     StringWriter out = new StringWriter();
-    TEMPLATE.execute(out, new ReportView.View(v.title(), v.facts(), v.empty(), sections));
+    TEMPLATE.execute(out, new ReportView.View(v.title(), v.facts(), v.emptyNote(), sections));
     return out.toString();
   }
 

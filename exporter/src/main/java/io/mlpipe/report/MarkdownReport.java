@@ -12,8 +12,8 @@ public final class MarkdownReport {
       md.append("- ").append(escape(f)).append('\n');
     }
     md.append('\n');
-    if (v.empty() != null) {
-      md.append("> ").append(escape(v.empty())).append("\n\n");
+    if (v.emptyNote() != null) {
+      md.append("> ").append(escape(v.emptyNote())).append("\n\n");
     }
     for (ReportView.Section s : v.sections()) {
       md.append("## ").append(s.title()).append("\n\n");

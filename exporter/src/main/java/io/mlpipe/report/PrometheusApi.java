@@ -69,6 +69,9 @@ public final class PrometheusApi {
     }
   }
 
+  /** MLPIPE_REPORT_TRACE=1: each request's time, status, size and query on stderr. */
+  private static final boolean TRACE = System.getenv("MLPIPE_REPORT_TRACE") != null;
+
   private final HttpClient http;
   private final URI base;
   private final String authorization;
@@ -195,6 +198,7 @@ public final class PrometheusApi {
       req.header("Authorization", authorization);
     }
     HttpResponse<InputStream> resp;
+    long t0 = System.nanoTime();
     try {
       resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
@@ -209,6 +213,15 @@ public final class PrometheusApi {
       body = in.readAllBytes();
     } catch (IOException e) {
       throw new PrometheusException(unreachable(e));
+    }
+    if (TRACE) {
+      System.err.printf(
+          Locale.ROOT,
+          "mlpipe report: %4d ms %d %7d B %s%n",
+          (System.nanoTime() - t0) / 1_000_000,
+          status,
+          body.length,
+          java.net.URLDecoder.decode(pathAndQuery, StandardCharsets.UTF_8));
     }
     if (status == 401 || status == 403) {
       throw new PrometheusException(

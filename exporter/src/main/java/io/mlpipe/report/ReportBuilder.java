@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Asks Prometheus for every figure of the report and assembles a {@link Report}.
@@ -44,8 +49,16 @@ public final class ReportBuilder {
   private Set<String> selected = new TreeSet<>();
   private String sel = "";
 
-  /** Problems found in the data, model and resource sections, per pipeline, for its health. */
-  private final Map<String, List<String>> extraProblems = new HashMap<>();
+  /**
+   * Problems found in the data, model and resource sections (which run in parallel), by section and
+   * pipeline, for the pipelines' health.
+   */
+  private final Map<String, Map<String, List<String>>> extraProblems = new ConcurrentHashMap<>();
+
+  /** Queries run a few at a time: each section's are independent of the others'. */
+  private static final int PARALLEL_QUERIES = 4;
+
+  private ExecutorService pool;
 
   public ReportBuilder(PrometheusApi api, Span span, String team, String pipeline) {
     this.api = api;
@@ -91,25 +104,33 @@ public final class ReportBuilder {
           alerts(),
           List.of());
     }
-    Report.Data data = data();
-    Report.Models models = models(data);
-    Report.Resources resources = resources();
-    Report.Alerts alerts = alerts();
-    Report.Pipelines pipelines = pipelines();
-    return new Report(
-        generated,
-        api.url().toString(),
-        window,
-        filter,
-        rules.any(),
-        false,
-        null,
-        pipelines,
-        data,
-        models,
-        resources,
-        alerts,
-        timelines());
+    pool = Executors.newFixedThreadPool(PARALLEL_QUERIES);
+    try {
+      Future<Report.Data> data = async(this::data);
+      Future<Report.Resources> resources = async(this::resources);
+      Future<Report.Alerts> alerts = async(this::alerts);
+      Future<List<Report.Timeline>> timelines = async(this::timelines);
+      Report.Models models = models(join(data));
+      // pipelines() reads the problems the data, model and resource sections found.
+      join(resources);
+      Report.Pipelines pipelines = pipelines();
+      return new Report(
+          generated,
+          api.url().toString(),
+          window,
+          filter,
+          rules.any(),
+          false,
+          null,
+          pipelines,
+          join(data),
+          models,
+          join(resources),
+          join(alerts),
+          join(timelines));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // ---------------------------------------------------------------- timelines
@@ -235,8 +256,37 @@ public final class ReportBuilder {
     return api.instant(promql, span.until());
   }
 
-  private void problem(String p, String text) {
-    extraProblems.computeIfAbsent(p, k -> new ArrayList<>()).add(text);
+  private void problem(String section, String p, String text) {
+    extraProblems
+        .computeIfAbsent(section, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(p, k -> new ArrayList<>())
+        .add(text);
+  }
+
+  /** A query (or a section of them) that may throw PrometheusException. */
+  private interface Work<T> {
+    T get() throws PrometheusException;
+  }
+
+  private <T> Future<T> async(Work<T> work) {
+    return pool.submit(work::get);
+  }
+
+  private static <T> T join(Future<T> f) throws PrometheusException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PrometheusException("interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof PrometheusException pe) {
+        throw pe;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   // ---------------------------------------------------------------- pipelines
@@ -250,53 +300,77 @@ public final class ReportBuilder {
   }
 
   private Report.Pipelines pipelines() throws PrometheusException {
-    Map<Counters.Key, Double> runs =
-        counters.increase(m("mlpipe_stage_runs_total"), List.of("pipeline", "stage", "status"));
-    Map<Counters.Key, Double> buckets =
-        counters.increase(
-            m("mlpipe_stage_duration_seconds_bucket"), List.of("pipeline", "stage", "le"));
-    Map<String, Double> sla =
-        byStage(
-            at(
-                "max by (pipeline, stage) (max_over_time("
-                    + m("mlpipe_stage_sla_seconds")
-                    + "["
-                    + span.range()
-                    + "]))"));
+    // Runs on the caller's thread; its queries go to the pool, which the other sections have left.
+    Future<Map<Counters.Key, Double>> runsF =
+        async(
+            () ->
+                counters.increase(
+                    m("mlpipe_stage_runs_total"), List.of("pipeline", "stage", "status")));
+    Future<Map<Counters.Key, Double>> bucketsF =
+        async(
+            () ->
+                counters.increase(
+                    m("mlpipe_stage_duration_seconds_bucket"), List.of("pipeline", "stage", "le")));
+    Future<Map<String, Double>> slaF =
+        async(
+            () ->
+                byStage(
+                    at(
+                        "max by (pipeline, stage) (max_over_time("
+                            + m("mlpipe_stage_sla_seconds")
+                            + "["
+                            + span.range()
+                            + "]))")));
     String q =
         "sum by (pipeline, stage, le) (increase("
             + m("mlpipe_stage_duration_seconds_bucket")
             + "["
             + span.range()
             + "]))";
-    Map<String, Double> p50 = byStage(at("histogram_quantile(0.5, " + q + ")"));
-    Map<String, Double> p90 = byStage(at("histogram_quantile(0.9, " + q + ")"));
-    Map<String, Double> p50prev =
-        byStage(api.instant("histogram_quantile(0.5, " + q + ")", span.since()));
-    Map<String, Double> p90prev =
-        byStage(api.instant("histogram_quantile(0.9, " + q + ")", span.since()));
+    Future<Map<String, Double>> p50F =
+        async(() -> byStage(at("histogram_quantile(0.5, " + q + ")")));
+    Future<Map<String, Double>> p90F =
+        async(() -> byStage(at("histogram_quantile(0.9, " + q + ")")));
+    Future<Map<String, Double>> p50prevF =
+        async(() -> byStage(api.instant("histogram_quantile(0.5, " + q + ")", span.since())));
+    Future<Map<String, Double>> p90prevF =
+        async(() -> byStage(api.instant("histogram_quantile(0.9, " + q + ")", span.since())));
     String step = Long.toString(Math.round(span.step()));
-    Map<String, Double> overdue =
-        byStage(
-            at(
-                "count_over_time((time() - max by (pipeline, stage) ("
-                    + m("mlpipe_stage_last_success_timestamp_seconds")
-                    + ") > on (pipeline, stage) max by (pipeline, stage) ("
-                    + m("mlpipe_stage_expected_interval_seconds")
-                    + "))"
-                    + sub()
-                    + ") * "
-                    + step));
-    Map<String, Double> stall =
-        byStage(
-            at(
-                "max_over_time((time() - max by (pipeline, stage) ("
-                    + m("mlpipe_stage_heartbeat_timestamp_seconds")
-                    + ") and on (pipeline, stage) max by (pipeline, stage) ("
-                    + m("mlpipe_stage_running")
-                    + ") > 0)"
-                    + sub()
-                    + ")"));
+    Future<Map<String, Double>> overdueF =
+        async(
+            () ->
+                byStage(
+                    at(
+                        "count_over_time((time() - max by (pipeline, stage) ("
+                            + m("mlpipe_stage_last_success_timestamp_seconds")
+                            + ") > on (pipeline, stage) max by (pipeline, stage) ("
+                            + m("mlpipe_stage_expected_interval_seconds")
+                            + "))"
+                            + sub()
+                            + ") * "
+                            + step)));
+    Future<Map<String, Double>> stallF =
+        async(
+            () ->
+                byStage(
+                    at(
+                        // clamp: a pusher's clock a little ahead makes a negative age
+                        "clamp_min(max_over_time((time() - max by (pipeline, stage) ("
+                            + m("mlpipe_stage_heartbeat_timestamp_seconds")
+                            + ") and on (pipeline, stage) max by (pipeline, stage) ("
+                            + m("mlpipe_stage_running")
+                            + ") > 0)"
+                            + sub()
+                            + "), 0)")));
+    Map<Counters.Key, Double> runs = join(runsF);
+    Map<Counters.Key, Double> buckets = join(bucketsF);
+    Map<String, Double> sla = join(slaF);
+    Map<String, Double> p50 = join(p50F);
+    Map<String, Double> p90 = join(p90F);
+    Map<String, Double> p50prev = join(p50prevF);
+    Map<String, Double> p90prev = join(p90prevF);
+    Map<String, Double> overdue = join(overdueF);
+    Map<String, Double> stall = join(stallF);
 
     // pipeline -> stage -> status -> count
     Map<String, Map<String, Map<String, Long>>> counts = new TreeMap<>();
@@ -380,8 +454,9 @@ public final class ReportBuilder {
           problems.add("stage " + stage + " stalled (no heartbeat) for " + Format.duration(st));
         }
       }
-      List<String> extra = extraProblems.getOrDefault(p, List.of());
-      problems.addAll(extra);
+      for (String section : List.of("data", "models", "resources")) {
+        problems.addAll(extraProblems.getOrDefault(section, Map.of()).getOrDefault(p, List.of()));
+      }
       String health = failing ? "failing" : problems.isEmpty() ? "healthy" : "degraded";
       String t = teamFor(p);
       byTeam
@@ -506,7 +581,7 @@ public final class ReportBuilder {
             at(
                 "count_over_time(("
                     + missing
-                    + " > on (pipeline, dataset) group_left "
+                    + " > on (pipeline, dataset) group_left () "
                     + rules.get(Rules.MISSING_MAX)
                     + ")"
                     + sub
@@ -529,6 +604,7 @@ public final class ReportBuilder {
                   missingThreshold.getOrDefault(x[0] + "\u0000" + x[2], Double.NaN),
                   secs));
           problem(
+              "data",
               x[0],
               "dataset "
                   + x[2]
@@ -573,7 +649,9 @@ public final class ReportBuilder {
         cr.add(
             new Report.CorruptRecords(p, teamFor(p), stage, b, total, ratio, CORRUPT_RATIO, over));
         problem(
-            p, "stage " + stage + ": " + Format.percent(ratio) + " of records invalid or corrupt");
+            "data",
+            p,
+            "stage " + stage + ": " + Format.percent(ratio) + " of records invalid or corrupt");
       }
     }
 
@@ -591,7 +669,8 @@ public final class ReportBuilder {
         sv.add(
             new Report.SchemaViolations(
                 k.get(0), teamFor(k.get(0)), k.get(1), k.get(2), k.get(3), n));
-        problem(k.get(0), n + " schema violations (" + k.get(3) + ") in dataset " + k.get(2));
+        problem(
+            "data", k.get(0), n + " schema violations (" + k.get(3) + ") in dataset " + k.get(2));
       }
     }
 
@@ -631,7 +710,7 @@ public final class ReportBuilder {
                   maxAge.getOrDefault(k, Double.NaN),
                   ageThreshold.getOrDefault(k, Double.NaN),
                   secs));
-          problem(x[0], "dataset " + x[1] + " stale for " + Format.duration(secs));
+          problem("data", x[0], "dataset " + x[1] + " stale for " + Format.duration(secs));
         });
 
     // Drift by feature.
@@ -645,7 +724,7 @@ public final class ReportBuilder {
             at(
                 "count_over_time(("
                     + drift
-                    + " > on (pipeline) group_left "
+                    + " > on (pipeline) group_left () "
                     + rules.get(Rules.DRIFT_THRESHOLD)
                     + ")"
                     + sub
@@ -666,18 +745,21 @@ public final class ReportBuilder {
                   driftThreshold.getOrDefault(x[0], Double.NaN),
                   secs));
           problem(
-              x[0], "feature " + x[1] + " drifted over its threshold for " + Format.duration(secs));
+              "data",
+              x[0],
+              "feature " + x[1] + " drifted over its threshold for " + Format.duration(secs));
         });
 
     String noData = null;
     if (mv.isEmpty() && cr.isEmpty() && sv.isEmpty() && stale.isEmpty() && dr.isEmpty()) {
       List<Sample> any =
           at(
-              "count(max_over_time({__name__=~\"mlpipe_data_.*|mlpipe_stage_records_total\""
+              // count() first: range functions drop __name__, several names would collide
+              "max_over_time(count({__name__=~\"mlpipe_data_.*|mlpipe_stage_records_total\""
                   + (sel.isEmpty() ? "" : ", " + sel)
-                  + "}["
-                  + span.range()
-                  + "]))");
+                  + "})"
+                  + sub()
+                  + ")");
       if (any.isEmpty()) {
         noData =
             "no mlpipe_data_* or mlpipe_stage_records_total series in the window: no pipeline"
@@ -761,7 +843,7 @@ public final class ReportBuilder {
     String regressed =
         "("
             + rules.get(Rules.REGRESSION)
-            + " > on (pipeline, metric) group_left "
+            + " > on (pipeline, metric) group_left () "
             + rules.get(Rules.TOLERANCE)
             + ")";
     Map<String, Double> maxReg =
@@ -791,6 +873,7 @@ public final class ReportBuilder {
                   tolerance.getOrDefault(x[0] + "\u0000" + x[2], Double.NaN),
                   secs));
           problem(
+              "models",
               x[0],
               "model "
                   + x[1]
@@ -915,7 +998,10 @@ public final class ReportBuilder {
       sum[1] += g;
       sum[2] += i;
       if (i > 0) {
-        problem(x[0], "stage " + x[1] + " held " + Format.hours(i) + " GPU-hours of idle GPUs");
+        problem(
+            "resources",
+            x[0],
+            "stage " + x[1] + " held " + Format.hours(i) + " GPU-hours of idle GPUs");
       }
     }
     List<Report.TeamUsage> teamUsage = new ArrayList<>();
@@ -1038,9 +1124,9 @@ public final class ReportBuilder {
     if (fired.isEmpty() && auth.isEmpty() && rejected.isEmpty()) {
       List<Sample> any =
           at(
-              "count(max_over_time({__name__=~\"ALERTS|mlpipe_exporter_auth_failures_total|mlpipe_exporter_ingest_requests_total\"}["
-                  + span.range()
-                  + "]))");
+              "max_over_time(count({__name__=~\"ALERTS|mlpipe_exporter_auth_failures_total|mlpipe_exporter_ingest_requests_total\"})"
+                  + sub()
+                  + ")");
       noData =
           any.isEmpty()
               ? "no ALERTS series and no agent self-metrics in the window: Prometheus has no"

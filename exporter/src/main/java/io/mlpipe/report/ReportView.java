@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class ReportView {
 
-  record View(String title, List<String> facts, String empty, List<Section> sections) {}
+  record View(String title, List<String> facts, String emptyNote, List<Section> sections) {}
 
   /** {@code note}: why a section has no data, or how a figure is computed. */
   record Section(String id, String title, String noData, List<Block> blocks) {}

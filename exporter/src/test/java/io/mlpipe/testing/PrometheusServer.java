@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Prometheus (Debian's binary) on a free port with a generated config, for tests.
@@ -61,6 +66,9 @@ public final class PrometheusServer implements AutoCloseable {
     private boolean agentMode;
     private boolean remoteWriteReceiver;
     private String configText;
+    private Path webConfig;
+    private Map<String, String> readyHeaders = Map.of();
+    private SSLContext tls;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -125,6 +133,16 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /**
+     * Serve behind {@code --web.config.file} (exporter-toolkit format); readiness is then checked
+     * with {@code headers} (e.g. a basic-auth Authorization header the file accepts).
+     */
+    public Builder webConfig(Path file, Map<String, String> headers) {
+      this.webConfig = file;
+      this.readyHeaders = Map.copyOf(headers);
+      return this;
+    }
+
+    /**
      * Agent mode ({@code --enable-feature=agent}): scrapes and remote-writes only; no query API, no
      * rules, so {@link #query} fails on it.
      */
@@ -136,6 +154,15 @@ public final class PrometheusServer implements AutoCloseable {
     /** Accepts remote-write requests on {@code /api/v1/write} (the central Prometheus). */
     public Builder remoteWriteReceiver() {
       this.remoteWriteReceiver = true;
+      return this;
+    }
+
+    /**
+     * The web config serves TLS: the URL is https, and readiness is checked with {@code client}
+     * (e.g. {@code TestCa.clientContext(null)}, trusting the CA that signed the server's cert).
+     */
+    public Builder tls(SSLContext client) {
+      this.tls = client;
       return this;
     }
 
@@ -209,8 +236,13 @@ public final class PrometheusServer implements AutoCloseable {
         if (protobuf) {
           cmd.add("--enable-feature=native-histograms");
         }
+        if (webConfig != null) {
+          cmd.add("--web.config.file=" + webConfig);
+        }
         ManagedProcess p = new ManagedProcess("prometheus", cmd, dir.resolve("prometheus.log"));
-        PrometheusServer server = new PrometheusServer(p, "http://127.0.0.1:" + port, config);
+        PrometheusServer server =
+            new PrometheusServer(
+                p, (tls == null ? "http" : "https") + "://127.0.0.1:" + port, config);
         Wait.until(
             "Prometheus ready on port " + port,
             Duration.ofSeconds(30),
@@ -218,7 +250,25 @@ public final class PrometheusServer implements AutoCloseable {
               if (!p.isAlive()) {
                 throw new AssertionError("prometheus exited:\n" + p.logTail(30));
               }
-              return Http.isOk(server.url + "/-/ready");
+              try {
+                if (tls != null) {
+                  HttpRequest.Builder r =
+                      HttpRequest.newBuilder(URI.create(server.url + "/-/ready"));
+                  readyHeaders.forEach(r::header);
+                  return HttpClient.newBuilder()
+                          .sslContext(tls)
+                          .build()
+                          .send(r.build(), HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200;
+                }
+                return Http.get(server.url + "/-/ready", readyHeaders).status() == 200;
+              } catch (RuntimeException | IOException e) {
+                return false;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+              }
             });
         return server;
       } catch (IOException e) {
