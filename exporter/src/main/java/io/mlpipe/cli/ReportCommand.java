@@ -120,9 +120,11 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--webhook-url",
       paramLabel = "URL",
+      defaultValue = "${env:MLPIPE_WEBHOOK_URL}",
       description =
           "Also POST the report as Markdown to this incoming webhook (Slack, Mattermost, ...);"
-              + " exit 1 when it is unreachable or answers other than 2xx.")
+              + " exit 1 when it is unreachable or answers other than 2xx. Default: the"
+              + " environment's MLPIPE_WEBHOOK_URL (keeps the URL's secret out of the args).")
   String webhookUrl;
 
   @Option(
