@@ -8,6 +8,7 @@ import io.mlpipe.report.PrometheusException;
 import io.mlpipe.report.Report;
 import io.mlpipe.report.ReportBuilder;
 import io.mlpipe.report.Span;
+import io.mlpipe.report.WebhookPost;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -116,6 +117,24 @@ final class ReportCommand implements Callable<Integer> {
       description = "Per request (default: ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(
+      names = "--webhook-url",
+      paramLabel = "URL",
+      defaultValue = "${env:MLPIPE_WEBHOOK_URL}",
+      description =
+          "Also POST the report as Markdown to this incoming webhook (Slack, Mattermost, ...);"
+              + " exit 1 when it is unreachable or answers other than 2xx. Default: the"
+              + " environment's MLPIPE_WEBHOOK_URL (keeps the URL's secret out of the args).")
+  String webhookUrl;
+
+  @Option(
+      names = "--webhook-format",
+      defaultValue = "json",
+      description =
+          "json: {\"text\": \"<markdown>\"} as chat tools' incoming webhooks take it; text: the"
+              + " Markdown as the body (default: ${DEFAULT-VALUE}).")
+  WebhookPost.Format webhookFormat;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -156,7 +175,15 @@ final class ReportCommand implements Callable<Integer> {
       } else {
         Files.writeString(out, text, StandardCharsets.UTF_8);
       }
+      if (webhookUrl != null) {
+        String md = f == Format.md ? text : MarkdownReport.render(report);
+        WebhookPost.post(webhookUrl, webhookFormat, md, requestTimeout);
+      }
       return 0;
+    } catch (WebhookPost.WebhookException e) {
+      err.println("mlpipe report: " + e.getMessage());
+      err.flush();
+      return 1;
     } catch (PrometheusException e) {
       err.println("mlpipe report: " + e.getMessage());
       err.flush();

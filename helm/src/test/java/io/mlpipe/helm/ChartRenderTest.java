@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
+import io.mlpipe.testing.AgentProcess;
+import io.mlpipe.testing.FreePort;
+import io.mlpipe.testing.ManagedProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -199,6 +203,94 @@ class ChartRenderTest {
       }
     }
     throw new AssertionError("no mlpipe container in " + daemonSet);
+  }
+
+  @Test
+  void noReportCronJobByDefault() {
+    assertThat(Chart.objects(Chart.template("default"), "CronJob")).isEmpty();
+  }
+
+  @Test
+  void reportCronJobRunsTheAgentImageNonRootWithTheWebhookFromTheExistingSecret() {
+    String rendered = Chart.template("report");
+    assertThat(Chart.objects(rendered, "Secret")).isEmpty();
+    JsonNode cj = Chart.one(rendered, "CronJob");
+    assertThat(cj.at("/spec/schedule").asText()).isEqualTo("0 8 * * 1");
+    assertThat(cj.at("/spec/concurrencyPolicy").asText()).isEqualTo("Forbid");
+    JsonNode pod = cj.at("/spec/jobTemplate/spec/template/spec");
+    assertThat(pod.at("/restartPolicy").asText()).isEqualTo("Never");
+    assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(65534);
+    assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    JsonNode c = pod.at("/containers/0");
+    assertThat(c.at("/image").asText())
+        .isEqualTo(container(Chart.one(rendered, "DaemonSet")).at("/image").asText());
+    assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(texts(c.at("/args")))
+        .containsExactly(
+            "report",
+            "--prometheus=http://prometheus-operated.monitoring:9090",
+            "--since=7d",
+            "--format=md",
+            "--team=vision",
+            "--pipeline=train-resnet",
+            "--webhook-format=json");
+    JsonNode ref = byName(c.at("/env")).get("MLPIPE_WEBHOOK_URL").at("/valueFrom/secretKeyRef");
+    assertThat(ref.at("/name").asText()).isEqualTo("mlpipe-report-webhook");
+    assertThat(ref.at("/key").asText()).isEqualTo("url");
+  }
+
+  @Test
+  void anInlineWebhookUrlGoesInTheChartsOwnSecret(@TempDir Path dir) throws Exception {
+    Path values = dir.resolve("v.yaml");
+    Files.writeString(
+        values,
+        "report:\n  enabled: true\n  prometheusUrl: http://prom:9090\n"
+            + "  webhook:\n    url: https://hooks.example.com/services/T1/B2/X3\n");
+    String rendered = Chart.template(values);
+    JsonNode secret = Chart.one(rendered, "Secret");
+    assertThat(secret.at("/stringData/webhook-url").asText())
+        .isEqualTo("https://hooks.example.com/services/T1/B2/X3");
+    JsonNode c =
+        Chart.one(rendered, "CronJob").at("/spec/jobTemplate/spec/template/spec/containers/0");
+    assertThat(rendered.indexOf("T1/B2/X3")).isEqualTo(rendered.lastIndexOf("T1/B2/X3"));
+    assertThat(
+            byName(c.at("/env"))
+                .get("MLPIPE_WEBHOOK_URL")
+                .at("/valueFrom/secretKeyRef/name")
+                .asText())
+        .isEqualTo(secret.at("/metadata/name").asText());
+  }
+
+  /**
+   * The real jar takes the rendered args: pointed at a closed port (the only arg changed), it gets
+   * as far as asking Prometheus and exits 1 with one line naming it; a flag it did not know would
+   * be exit 2 with usage.
+   */
+  @Test
+  void theRenderedReportArgsAreAcceptedByTheRealCli(@TempDir Path dir) throws Exception {
+    JsonNode c =
+        Chart.one(Chart.template("report"), "CronJob")
+            .at("/spec/jobTemplate/spec/template/spec/containers/0");
+    String closed = "http://127.0.0.1:" + FreePort.next();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(AgentProcess.jar().toString());
+    for (String arg : texts(c.at("/args"))) {
+      cmd.add(arg.startsWith("--prometheus=") ? "--prometheus=" + closed : arg);
+    }
+    try (ManagedProcess p =
+        new ManagedProcess(
+            "report",
+            cmd,
+            dir.resolve("report.log"),
+            dir,
+            Map.of("MLPIPE_WEBHOOK_URL", "http://127.0.0.1:" + FreePort.next() + "/hook"))) {
+      assertThat(p.waitFor(60)).as(p.log()).isEqualTo(1);
+      assertThat(p.log().lines().toList())
+          .containsExactly(
+              "mlpipe report: cannot reach Prometheus at " + closed + ": connection refused");
+    }
   }
 
   static List<String> texts(JsonNode array) {

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -36,6 +37,7 @@ final class StrictManifests {
   private static final Map<String, Class<? extends HasMetadata>> TYPES =
       Map.of(
           "apps/v1 DaemonSet", DaemonSet.class,
+          "batch/v1 CronJob", CronJob.class,
           "v1 Service", Service.class,
           "v1 ConfigMap", ConfigMap.class,
           "v1 Secret", Secret.class,
