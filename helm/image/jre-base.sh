@@ -12,7 +12,7 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")
 # exporter/target/mlpipe.jar` (java.base, java.desktop, java.naming, java.security.jgss, java.sql,
 # jdk.management, jdk.unsupported), plus what is only loaded at run time: jdk.crypto.ec (ECDHE and
 # EC keys for TLS) and jdk.zipfs.
-modules=java.base,java.desktop,java.naming,java.security.jgss,java.sql,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.zipfs
+modules=java.base,java.desktop,java.naming,java.net.http,java.security.jgss,java.sql,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.zipfs
 
 rootfs=$out/rootfs
 stamp=$out/stamp
