@@ -3,7 +3,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
-import { UID, UNIT, finish, newDashboard, panel, queryVariable, rate, row, sel, thresholds, problemThresholds, countOrZero } from './common.js';
+import { THRESHOLD_LINE, UID, UNIT, finish, newDashboard, panel, queryVariable, rate, row, sel, thresholds, problemThresholds, countOrZero } from './common.js';
 import { instantTable, series } from './helpers.js';
 
 const A = 'instance=~"$instance"';
@@ -119,18 +119,45 @@ export function agents(): dashboard.Dashboard {
         )
         .withPanel(
           series({
-            title: 'Stored series',
-            description: 'Series each agent holds by source (mlpipe_exporter_series: push = Pushgateway API, events = pipeline model); the store refuses writes over limits.max_series_total (default 1,000,000). Groups expiring by TTL per second on the right axis.',
+            title: 'Stored series against the limit',
+            description:
+              'Series each agent holds by source (mlpipe_exporter_series: push = Pushgateway API, events = pipeline model) against limits.max_series_total (mlpipe_exporter_series_limit, all sources together); a write that would go over it is refused whole.',
             unit: UNIT.count,
-            w: 12,
+            w: 8,
             queries: [
               { expr: `max by (instance, source) (${sel('mlpipe_exporter_series', A)})`, legend: '{{instance}} {{source}}' },
+              { expr: `max by (instance) (${sel('mlpipe_exporter_series_limit', A)})`, legend: '{{instance}} limit' },
+            ],
+          }).overrideByRegexp('.* limit', THRESHOLD_LINE),
+        )
+        .withPanel(
+          series({
+            title: 'Stored groups',
+            description:
+              'Groups each agent holds by source (mlpipe_exporter_groups); the number of groups has no limit of its own, only their series do. Groups expiring by TTL per second on the right axis (mlpipe_exporter_groups_expired_total).',
+            unit: UNIT.count,
+            w: 8,
+            queries: [
+              { expr: `max by (instance, source) (${sel('mlpipe_exporter_groups', A)})`, legend: '{{instance}} {{source}}' },
               { expr: `max by (instance) (${rate(sel('mlpipe_exporter_groups_expired_total', A))})`, legend: '{{instance}} groups expired/s' },
             ],
           }).overrideByRegexp('.* expired/s', [
             { id: 'unit', value: UNIT.perSecond },
             { id: 'custom.axisPlacement', value: 'right' },
           ]),
+        )
+        .withPanel(
+          series({
+            title: 'Largest group against the per-group limit',
+            description:
+              'Series in each agent\'s largest group (mlpipe_exporter_group_series_max) against limits.max_series_per_group (mlpipe_exporter_group_series_limit); a push that would make one group larger is refused whole.',
+            unit: UNIT.count,
+            w: 8,
+            queries: [
+              { expr: `max by (instance) (${sel('mlpipe_exporter_group_series_max', A)})`, legend: '{{instance}} largest group' },
+              { expr: `max by (instance) (${sel('mlpipe_exporter_group_series_limit', A)})`, legend: '{{instance}} limit' },
+            ],
+          }).overrideByRegexp('.* limit', THRESHOLD_LINE),
         )
         .withPanel(
           series({
@@ -143,6 +170,22 @@ export function agents(): dashboard.Dashboard {
               { expr: `histogram_quantile(0.5, sum by (instance, le) (${rate(sel('mlpipe_exporter_wal_fsync_duration_seconds_bucket', A))}))`, legend: '{{instance}} p50' },
             ],
           }),
+        )
+        .withPanel(
+          series({
+            title: 'WAL size',
+            description:
+              'Bytes of write-ahead log segments on disk per agent (mlpipe_exporter_wal_size_bytes); a snapshot, every 20,000 writes or 5 minutes, drops the segments it covers, so steady growth means snapshots fail (see the agent log). Segment files on the right axis (mlpipe_exporter_wal_segments).',
+            unit: UNIT.bytes,
+            w: 12,
+            queries: [
+              { expr: `max by (instance) (${sel('mlpipe_exporter_wal_size_bytes', A)})`, legend: '{{instance}} size' },
+              { expr: `max by (instance) (${sel('mlpipe_exporter_wal_segments', A)})`, legend: '{{instance}} segments' },
+            ],
+          }).overrideByRegexp('.* segments', [
+            { id: 'unit', value: UNIT.count },
+            { id: 'custom.axisPlacement', value: 'right' },
+          ]),
         ),
     )
     .withRow(

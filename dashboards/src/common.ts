@@ -93,6 +93,12 @@ export const UNIT = {
   samplesPerSecond: 'suffix: samples/s',
 } as const;
 
+/** Field overrides that draw a threshold or limit series as a dashed red line. */
+export const THRESHOLD_LINE = [
+  { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+  { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+];
+
 export const COLOR = { ok: 'green', warn: 'orange', bad: 'red', info: 'blue', idle: 'text' };
 
 /** Thresholds: green below `warn`, orange from `warn`, red from `bad` (omit what you don't need). */

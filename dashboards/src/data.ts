@@ -3,7 +3,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
-import { RULE, UID, UNIT, finish, increase, newDashboard, panel, queryVariable, rate, row, sel, thresholds } from './common.js';
+import { RULE, THRESHOLD_LINE, UID, UNIT, finish, increase, newDashboard, panel, queryVariable, rate, row, sel, thresholds } from './common.js';
 import { series } from './helpers.js';
 
 const P = 'pipeline=~"$pipeline"';
@@ -27,11 +27,6 @@ const FEATURE = queryVariable('feature', 'label_values(mlpipe_data_drift_score{c
   ...all,
 });
 
-const thresholdLine = [
-  { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-  { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
-];
-
 export function data(): dashboard.Dashboard {
   const d = newDashboard({
     uid: UID.data,
@@ -50,7 +45,7 @@ export function data(): dashboard.Dashboard {
               { expr: `max by (pipeline, dataset) (${sel('mlpipe_data_missing_values_ratio', DS)})`, legend: '{{pipeline}} / {{dataset}}' },
               { expr: `max by (pipeline, dataset) (${sel(RULE.missingValuesMax, DS)})`, legend: '{{pipeline}} / {{dataset}} threshold' },
             ],
-          }).overrideByRegexp('.* threshold', thresholdLine),
+          }).overrideByRegexp('.* threshold', THRESHOLD_LINE),
         )
         .withPanel(
           series({
@@ -84,7 +79,7 @@ export function data(): dashboard.Dashboard {
               { expr: `time() - max by (pipeline, dataset) (${sel('mlpipe_data_newest_record_timestamp_seconds', DS)})`, legend: '{{pipeline}} / {{dataset}}' },
               { expr: `max by (pipeline, dataset) (${sel(RULE.dataMaxAge, DS)})`, legend: '{{pipeline}} / {{dataset}} max age' },
             ],
-          }).overrideByRegexp('.* max age', thresholdLine),
+          }).overrideByRegexp('.* max age', THRESHOLD_LINE),
         ),
     )
     .withRow(
@@ -126,7 +121,7 @@ export function data(): dashboard.Dashboard {
               { expr: `max by (pipeline, feature) (${sel('mlpipe_data_drift_score', F)})`, legend: '{{pipeline}} / {{feature}}' },
               { expr: `max by (pipeline) (${sel(RULE.driftThreshold, P)})`, legend: '{{pipeline}} threshold' },
             ],
-          }).overrideByRegexp('.* threshold', thresholdLine),
+          }).overrideByRegexp('.* threshold', THRESHOLD_LINE),
         ),
     );
   return finish(d);

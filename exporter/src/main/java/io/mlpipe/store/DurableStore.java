@@ -198,7 +198,53 @@ public final class DurableStore implements AutoCloseable {
               }
             })
         .register(registry);
+    registerStateGauges(registry);
     writer = new Thread(this::writeLoop, "store-writer");
+  }
+
+  /**
+   * Gauges read on scrape from counts kept as writes happen (no scan of groups or of the WAL
+   * directory): stored groups, the limits they are held to, the largest group, the WAL on disk.
+   */
+  private void registerStateGauges(PrometheusRegistry registry) {
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_groups")
+        .help(
+            "Groups held in the store, by source (push: Pushgateway API, events: pipeline model).")
+        .labelNames("source")
+        .callback(
+            cb -> {
+              Map<String, Long> counts = state.groupsBySource();
+              for (String source : List.of(GroupKey.PUSH, GroupKey.EVENTS)) {
+                cb.call(counts.getOrDefault(source, 0L), source);
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_series_limit")
+        .help("limits.max_series_total: series the store holds at most, all sources together.")
+        .callback(cb -> cb.call(options.limits().get().maxSeriesTotal()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_group_series_limit")
+        .help("limits.max_series_per_group: series one group may hold at most.")
+        .callback(cb -> cb.call(options.limits().get().maxSeriesPerGroup()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_group_series_max")
+        .help("Series in the largest group, against mlpipe_exporter_group_series_limit.")
+        .callback(cb -> cb.call(state.largestGroupSeries()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_wal_size_bytes")
+        .help("Bytes of WAL segments on disk; snapshots drop the segments they cover.")
+        .callback(cb -> cb.call(wal.sizeBytes()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_wal_segments")
+        .help("WAL segment files on disk.")
+        .callback(cb -> cb.call(wal.segmentCount()))
+        .register(registry);
   }
 
   /** Opens the store in {@code options.dir()}, replaying snapshot and WAL before returning. */
@@ -557,7 +603,7 @@ public final class DurableStore implements AutoCloseable {
             Snapshots.write(options.dir(), new Snapshots.Content(covered, groups));
             for (Path seg : wal.segments()) {
               if (Wal.firstSeq(seg) <= covered) {
-                Files.deleteIfExists(seg);
+                wal.delete(seg);
               }
             }
           } catch (IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -25,6 +26,11 @@ final class StoreState {
   // Writer-thread only.
   private final Map<String, EnumMap<MetricType, Integer>> typeIndex = new HashMap<>();
   private final Map<String, Long> seriesBySource = new HashMap<>();
+  private final Map<String, Long> groupsBySource = new HashMap<>();
+
+  /** How many groups hold each series count, so the largest group is known without a scan. */
+  private final TreeMap<Integer, Integer> groupSizes = new TreeMap<>();
+
   private long seriesTotal;
 
   /** Every group, as one consistent view. */
@@ -51,6 +57,16 @@ final class StoreState {
     return new HashMap<>(seriesBySource);
   }
 
+  /** Group count per source, for {@code mlpipe_exporter_groups{source}} (writer's view). */
+  synchronized Map<String, Long> groupsBySource() {
+    return new HashMap<>(groupsBySource);
+  }
+
+  /** Series in the largest group, 0 when there is none (against max_series_per_group). */
+  synchronized int largestGroupSeries() {
+    return groupSizes.isEmpty() ? 0 : groupSizes.lastKey();
+  }
+
   Staging stage() {
     return new Staging();
   }
@@ -68,6 +84,8 @@ final class StoreState {
     long n = g.seriesCount();
     seriesTotal += sign * n;
     seriesBySource.merge(g.key().source(), sign * n, Long::sum);
+    groupsBySource.merge(g.key().source(), (long) sign, Long::sum);
+    groupSizes.merge((int) n, sign, (a, b) -> a + b == 0 ? null : a + b);
     for (Family f : g.families().values()) {
       typeIndex
           .computeIfAbsent(f.name(), k -> new EnumMap<>(MetricType.class))

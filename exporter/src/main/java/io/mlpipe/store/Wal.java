@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -65,6 +67,13 @@ final class Wal implements AutoCloseable {
 
   /** Bytes appended since the last commit or take-back. */
   private long pending;
+
+  /**
+   * Bytes of each segment on disk as this WAL wrote, truncated or deleted them, so that the size
+   * gauges cost no directory listing per scrape. Written by the store's writer (appends) and its
+   * background snapshot (deletes), read by scrapes.
+   */
+  private final Map<Path, Long> sizes = new ConcurrentHashMap<>();
 
   Wal(Path dir) {
     this(dir, WalFiles.REAL);
@@ -172,6 +181,11 @@ final class Wal implements AutoCloseable {
       if (e.seq() > afterSeq) {
         consumer.accept(e.seq(), e.bytes(), e.offset(), e.length());
       }
+    }
+    // Replay may have truncated, rewritten or removed segments: measure what is left, once.
+    sizes.clear();
+    for (Path seg : segments()) {
+      sizes.put(seg, Files.size(seg));
     }
     return corruptions;
   }
@@ -327,6 +341,7 @@ final class Wal implements AutoCloseable {
     broken = false;
     goodSize = HEADER;
     pending = 0;
+    sizes.put(p, (long) HEADER);
     if (old != null) {
       closeQuietly(old, oldPath);
     }
@@ -347,6 +362,7 @@ final class Wal implements AutoCloseable {
         files.truncate(current, goodSize);
         files.force(current);
         broken = false;
+        sizes.put(currentPath, goodSize);
         log.info("WAL: took back the failed append in {} (truncated to {})", currentPath, goodSize);
         return;
       } catch (IOException e) {
@@ -367,6 +383,7 @@ final class Wal implements AutoCloseable {
     int size = rec.remaining();
     pending += size; // counted first: a partial write is taken back with the rest
     files.append(current, rec);
+    sizes.put(currentPath, goodSize + pending);
   }
 
   void sync() throws IOException {
@@ -389,6 +406,7 @@ final class Wal implements AutoCloseable {
     pending = 0;
     try {
       files.truncate(current, goodSize);
+      sizes.put(currentPath, goodSize);
     } catch (IOException | RuntimeException e) {
       broken = true;
       log.warn(
@@ -397,6 +415,26 @@ final class Wal implements AutoCloseable {
           goodSize,
           e.toString());
     }
+  }
+
+  /** Deletes a segment that a snapshot covers. */
+  void delete(Path segment) throws IOException {
+    Files.deleteIfExists(segment);
+    sizes.remove(segment);
+  }
+
+  /** Bytes of all segments on disk (as tracked, no directory listing). */
+  long sizeBytes() {
+    long total = 0;
+    for (long n : sizes.values()) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** Segments on disk (as tracked). */
+  int segmentCount() {
+    return sizes.size();
   }
 
   private void syncDir() {

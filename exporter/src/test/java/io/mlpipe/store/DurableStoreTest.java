@@ -398,4 +398,118 @@ class DurableStoreTest {
     assertThat(value(again, "a3", "g")).isEqualTo(3.0);
     assertThat(dir.resolve("snapshot.corrupt")).exists();
   }
+
+  private static double gauge(PrometheusRegistry registry, String name, String... labels) {
+    var snap =
+        (io.prometheus.metrics.model.snapshots.GaugeSnapshot)
+            registry.scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not registered"));
+    var wanted = io.prometheus.metrics.model.snapshots.Labels.of(labels);
+    return snap.getDataPoints().stream()
+        .filter(d -> d.getLabels().equals(wanted))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + wanted + " not exposed"))
+        .getValue();
+  }
+
+  private long walBytesOnDisk() throws java.io.IOException {
+    long total = 0;
+    try (var files = Files.list(dir)) {
+      for (Path p :
+          files.filter(p -> p.getFileName().toString().matches("wal-\\d+\\.log")).toList()) {
+        total += Files.size(p);
+      }
+    }
+    return total;
+  }
+
+  private static List<Family> seriesOf(int n) {
+    List<Family> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(gauge("g" + i, i));
+    }
+    return out;
+  }
+
+  @Test
+  void groupsLimitsAndTheLargestGroupAreExposed() throws Exception {
+    limits = new LimitsConfig(50, 500, 64, 128, 2048, 1 << 20);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore s =
+        DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, () -> limits), registry);
+    open.add(s);
+    assertThat(gauge(registry, "mlpipe_exporter_groups", "source", "push")).isEqualTo(0.0);
+    assertThat(gauge(registry, "mlpipe_exporter_group_series_max")).isEqualTo(0.0);
+
+    s.write(List.of(new Mutation.Replace(key("a"), seriesOf(1), 1, 0)));
+    s.write(List.of(new Mutation.Replace(key("b"), seriesOf(2), 2, 0)));
+    s.write(List.of(new Mutation.Replace(key("c"), seriesOf(4), 3, 0)));
+    s.write(
+        List.of(
+            new Mutation.Replace(
+                new GroupKey(GroupKey.EVENTS, LabelSet.of("pipeline", "p")), seriesOf(3), 4, 0)));
+    assertThat(gauge(registry, "mlpipe_exporter_groups", "source", "push")).isEqualTo(3.0);
+    assertThat(gauge(registry, "mlpipe_exporter_groups", "source", "events")).isEqualTo(1.0);
+    assertThat(gauge(registry, "mlpipe_exporter_series_limit")).isEqualTo(500.0);
+    assertThat(gauge(registry, "mlpipe_exporter_group_series_limit")).isEqualTo(50.0);
+    assertThat(gauge(registry, "mlpipe_exporter_group_series_max")).isEqualTo(4.0);
+
+    // A rejected write leaves no trace in the gauges.
+    assertThatThrownBy(() -> s.write(List.of(new Mutation.Replace(key("big"), seriesOf(51), 5, 0))))
+        .isInstanceOf(WriteRejectedException.class);
+    assertThat(gauge(registry, "mlpipe_exporter_groups", "source", "push")).isEqualTo(3.0);
+    assertThat(gauge(registry, "mlpipe_exporter_group_series_max")).isEqualTo(4.0);
+
+    // Shrinking and deleting groups lower both; limits follow a reload.
+    s.write(List.of(new Mutation.Replace(key("c"), seriesOf(1), 6, 0)));
+    assertThat(gauge(registry, "mlpipe_exporter_group_series_max")).isEqualTo(3.0);
+    s.write(List.of(new Mutation.Delete(key("a")), new Mutation.Delete(key("b"))));
+    assertThat(gauge(registry, "mlpipe_exporter_groups", "source", "push")).isEqualTo(1.0);
+    limits = new LimitsConfig(20, 200, 64, 128, 2048, 1 << 20);
+    assertThat(gauge(registry, "mlpipe_exporter_series_limit")).isEqualTo(200.0);
+    assertThat(gauge(registry, "mlpipe_exporter_group_series_limit")).isEqualTo(20.0);
+
+    // Counts recovered at start-up match too.
+    s.close();
+    open.clear();
+    PrometheusRegistry again = new PrometheusRegistry();
+    open.add(
+        DurableStore.open(new DurableStore.Options(dir, FsyncMode.always, () -> limits), again));
+    assertThat(gauge(again, "mlpipe_exporter_groups", "source", "push")).isEqualTo(1.0);
+    assertThat(gauge(again, "mlpipe_exporter_groups", "source", "events")).isEqualTo(1.0);
+    assertThat(gauge(again, "mlpipe_exporter_group_series_max")).isEqualTo(3.0);
+  }
+
+  @Test
+  void walSizeGrowsWithWritesAndShrinksWhenASnapshotDropsSegments() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore s =
+        DurableStore.open(
+            new DurableStore.Options(dir, FsyncMode.always, () -> limits, 10, 300_000, 1000),
+            registry);
+    open.add(s);
+    double empty = gauge(registry, "mlpipe_exporter_wal_size_bytes");
+    assertThat(empty).isEqualTo(walBytesOnDisk()).isPositive();
+    assertThat(gauge(registry, "mlpipe_exporter_wal_segments")).isEqualTo(1.0);
+
+    for (int i = 0; i < 9; i++) {
+      s.write(List.of(new Mutation.Replace(key("a" + i), seriesOf(20), i, 0)));
+    }
+    double full = gauge(registry, "mlpipe_exporter_wal_size_bytes");
+    assertThat(full).isGreaterThan(empty + 9 * 20 * 8).isEqualTo(walBytesOnDisk());
+
+    // The 10th record makes a snapshot due: a new segment starts, the covered ones are deleted.
+    s.write(List.of(new Mutation.Replace(key("a9"), seriesOf(1), 9, 0)));
+    Wait.until(
+        "the snapshot to drop the covered WAL segment",
+        Duration.ofSeconds(5),
+        () -> Files.exists(dir.resolve("snapshot")) && walSegments() == 1,
+        () -> walSegments() + " segments");
+    assertThat(gauge(registry, "mlpipe_exporter_wal_segments")).isEqualTo(1.0);
+    assertThat(gauge(registry, "mlpipe_exporter_wal_size_bytes"))
+        .isLessThan(full)
+        .isEqualTo(walBytesOnDisk());
+  }
 }
