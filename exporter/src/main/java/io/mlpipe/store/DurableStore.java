@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -615,7 +616,14 @@ public final class DurableStore implements AutoCloseable {
     if (force) {
       task.run();
     } else {
-      background.execute(task);
+      try {
+        background.execute(task);
+      } catch (RejectedExecutionException e) {
+        // Closing: the writer finishes the queue after the background stopped; close() takes
+        // the final snapshot itself, of what this one would have covered.
+        snapshotInFlight.set(false);
+        recordsSinceSnapshot = Math.max(recordsSinceSnapshot, 1);
+      }
     }
   }
 
