@@ -31,9 +31,9 @@ class PrometheusConfigTest {
 
   @Test
   void agentModeConfigPassesPromtool(@TempDir Path dir) throws IOException {
-    JsonNode prom = prometheusYml(Chart.template(SET));
+    String text = prometheusYmlText(Chart.template(SET));
     Path file = dir.resolve("prometheus.yml");
-    Chart.YAML.writeValue(file.toFile(), prom);
+    Files.writeString(file, text);
     Promtool.Result verbatim = Promtool.run(null, "check", "config", "--agent", file.toString());
     if (!verbatim.ok()) {
       // Debian builds Prometheus without Kubernetes service discovery; its promtool refuses that
@@ -43,6 +43,7 @@ class PrometheusConfigTest {
           .as(verbatim.output())
           .contains("field kubernetes_sd_configs not found")
           .doesNotContainPattern("line \\d+: field (?!kubernetes_sd_configs)");
+      JsonNode prom = Chart.YAML.readTree(text);
       ObjectNode job = (ObjectNode) prom.at("/scrape_configs/0");
       job.remove("kubernetes_sd_configs");
       job.putArray("static_configs").addObject().putArray("targets").add("127.0.0.1:9478");
@@ -165,8 +166,12 @@ class PrometheusConfigTest {
         .hasMessageContaining("prometheusConfig/" + where);
   }
 
-  /** The ConfigMap holding prometheus.yml, parsed strictly, and the file in it. */
   private static JsonNode prometheusYml(String rendered) throws IOException {
+    return Chart.YAML.readTree(prometheusYmlText(rendered));
+  }
+
+  /** The ConfigMap holding prometheus.yml, parsed strictly, and the file in it as rendered. */
+  private static String prometheusYmlText(String rendered) {
     List<JsonNode> maps =
         Chart.objects(rendered, "ConfigMap").stream()
             .filter(cm -> cm.at("/data").has("prometheus.yml"))
@@ -175,7 +180,7 @@ class PrometheusConfigTest {
     ConfigMap cm = (ConfigMap) StrictManifests.parse(maps.get(0));
     assertThat(cm.getMetadata().getName()).isEqualTo(Chart.RELEASE + "-prometheus");
     assertThat(cm.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-    return Chart.YAML.readTree(cm.getData().get("prometheus.yml"));
+    return cm.getData().get("prometheus.yml");
   }
 
   private static List<String> texts(JsonNode array) {
