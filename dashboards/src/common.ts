@@ -157,9 +157,23 @@ export const RULE = {
 // ---------------------------------------------------------------------------------------------
 // PromQL helpers
 
-/** `metric{cluster=~"$cluster", <matchers>}`. */
+/**
+ * Recording rules kept one per pipeline across the fleet (the team join and the configured
+ * thresholds, rules/recording.yml): they have no cluster label, so a cluster matcher would drop
+ * them whenever one cluster is selected.
+ */
+const FLEET_WIDE: ReadonlySet<string> = new Set([
+  RULE.pipelineInfo,
+  RULE.missingValuesMax,
+  RULE.driftThreshold,
+  RULE.dataMaxAge,
+  RULE.modelTolerance,
+]);
+
+/** `metric{cluster=~"$cluster", <matchers>}` (without the cluster matcher on fleet-wide rules). */
 export function sel(metric: string, ...matchers: string[]): string {
-  return `${metric}{${[CLUSTER, ...matchers].join(', ')}}`;
+  const all = FLEET_WIDE.has(metric) ? matchers : [CLUSTER, ...matchers];
+  return `${metric}{${all.join(', ')}}`;
 }
 
 /** `rate(selector[$__rate_interval])`: the window Grafana sizes to the scrape interval. */

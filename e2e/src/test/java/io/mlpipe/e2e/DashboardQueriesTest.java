@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.mlpipe.testing.Http;
 import io.mlpipe.testing.PrometheusServer;
 import io.mlpipe.testing.Wait;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: every panel query, variable query and annotation of dashboards/*.json, with the
- * variables set to values the demo produces ($cluster All = {@code .*}), parses and returns at
- * least one series from a real Prometheus that scrapes an agent driven by {@code mlpipe demo}, with
- * rules/ loaded (every {@code for:} cut to 2 s, as in DemoAlertsTest).
+ * variables set to values the demo produces, parses and returns at least one series from a real
+ * Prometheus that scrapes an agent driven by {@code mlpipe demo}, with rules/ loaded (every {@code
+ * for:} cut to 2 s, as in DemoAlertsTest).
  *
  * <p>Two runs, one Prometheus each. The healthy run covers every panel but those in {@link
  * #FAULTED}, which only have data when something is wrong; the faulted run injects the demo faults
@@ -68,6 +70,15 @@ class DashboardQueriesTest {
     "gpu-idle@recsys/train:after=0s"
   };
 
+  /**
+   * The agent's series carry {@code cluster="demo"} (a scrape relabelling, standing in for the
+   * external label a cluster's Prometheus adds on the way to a central one), and every query runs
+   * with $cluster set to that one cluster and to All ({@code .*}).
+   */
+  private static final String CLUSTER = "demo";
+
+  private static final List<String> CLUSTER_VALUES = List.of(CLUSTER, ".*");
+
   @TempDir Path dir;
 
   /** One query of a dashboard: where it is and its PromQL with the variables in. */
@@ -80,20 +91,24 @@ class DashboardQueriesTest {
   @Test
   void healthyRunCoversEveryPanelButTheFaultedOnes() throws Exception {
     try (DemoRig rig = DemoRig.startWithFilesystems(dir.resolve("demo"), 3600);
-        PrometheusServer prom = prometheus(rig)) {
-      feedWhatTheDemoDoesNot(rig, prom);
-      List<Query> queries =
-          queries(vars(rig, prom)).stream()
-              .filter(q -> !FAULTED.containsKey(q.panelKey()))
-              .toList();
-      expectData(prom, queries, "healthy");
+        GpuNodeAgent gpuNode = GpuNodeAgent.start();
+        PrometheusServer prom = prometheus(rig, gpuNode)) {
+      feedWhatTheDemoDoesNot(rig, prom, gpuNode);
+      for (String cluster : CLUSTER_VALUES) {
+        List<Query> queries =
+            queries(vars(rig, prom, cluster)).stream()
+                .filter(q -> !FAULTED.containsKey(q.panelKey()))
+                .toList();
+        expectData(prom, queries, "healthy ($cluster=" + cluster + ")");
+      }
     }
   }
 
   @Test
   void faultedRunCoversTheFaultedPanels() throws Exception {
     try (DemoRig rig = DemoRig.startWithFilesystems(dir.resolve("demo"), 3600, FAULTS);
-        PrometheusServer prom = prometheus(rig)) {
+        GpuNodeAgent gpuNode = GpuNodeAgent.start();
+        PrometheusServer prom = prometheus(rig, gpuNode)) {
       prom.waitUntilUp("mlpipe");
       // A pusher over the label-name limit (128): refused whole and counted by reason.
       Http.Response r =
@@ -103,18 +118,27 @@ class DashboardQueriesTest {
               Map.of("Content-Type", "text/plain"),
               ("x{" + "l".repeat(200) + "=\"v\"} 1\n").getBytes(StandardCharsets.UTF_8));
       assertThat(r.status()).as("over-limit push").isBetween(400, 499);
-      List<Query> all = queries(vars(rig, prom));
-      List<Query> queries = all.stream().filter(q -> FAULTED.containsKey(q.panelKey())).toList();
-      assertThat(queries.stream().map(Query::panelKey).distinct())
-          .as("every panel FAULTED names exists")
-          .containsExactlyInAnyOrderElementsOf(FAULTED.keySet());
-      expectData(prom, queries, "faulted (" + String.join(", ", FAULTS) + ")");
+      for (String cluster : CLUSTER_VALUES) {
+        List<Query> all = queries(vars(rig, prom, cluster));
+        List<Query> queries = all.stream().filter(q -> FAULTED.containsKey(q.panelKey())).toList();
+        assertThat(queries.stream().map(Query::panelKey).distinct())
+            .as("every panel FAULTED names exists")
+            .containsExactlyInAnyOrderElementsOf(FAULTED.keySet());
+        expectData(
+            prom, queries, "faulted (" + String.join(", ", FAULTS) + ", $cluster=" + cluster + ")");
+      }
     }
   }
 
-  private PrometheusServer prometheus(DemoRig rig) throws IOException {
+  private PrometheusServer prometheus(DemoRig rig, GpuNodeAgent gpuNode) throws IOException {
+    String inCluster =
+        "    relabel_configs:\n      - target_label: cluster\n        replacement: " + CLUSTER;
     PrometheusServer.Builder b =
-        PrometheusServer.builder(dir.resolve("prom")).scrape("mlpipe", rig.agent.hostPort());
+        PrometheusServer.builder(dir.resolve("prom"))
+            .scrape("mlpipe", rig.agent.hostPort())
+            .jobExtra("mlpipe", inCluster)
+            .scrape("mlpipe-gpu-node", gpuNode.hostPort())
+            .jobExtra("mlpipe-gpu-node", inCluster);
     try (Stream<Path> files = Files.list(ROOT.resolve("rules"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
         b.ruleFile(
@@ -130,14 +154,17 @@ class DashboardQueriesTest {
 
   /**
    * The variable values: the demo's (team growth, pipeline churn, ...), this machine for the node
-   * dashboard, two simulated GPU hosts, the agent's instance, and All ({@code .*}) for $cluster and
-   * $stage.
+   * dashboard, two simulated GPU hosts, the agent's instance, {@code cluster} for $cluster, and All
+   * ({@code .*}) for $stage.
    */
-  private Map<String, String> vars(DemoRig rig, PrometheusServer prom) {
+  private Map<String, String> vars(DemoRig rig, PrometheusServer prom, String cluster) {
     String nodename =
-        prom.waitFor("node_uname_info", Duration.ofSeconds(30)).get(0).labels().get("nodename");
+        prom.waitFor("node_uname_info{job=\"mlpipe\"}", Duration.ofSeconds(30))
+            .get(0)
+            .labels()
+            .get("nodename");
     Map<String, String> v = new LinkedHashMap<>();
-    v.put("cluster", ".*");
+    v.put("cluster", cluster);
     v.put("team", "growth");
     v.put("pipeline", "churn");
     v.put("stage", ".*");
@@ -156,7 +183,7 @@ class DashboardQueriesTest {
    * simulates only utilisation), a schema violation a validation step would push, and one real
    * wrapped run of churn/train on this machine.
    */
-  private void feedWhatTheDemoDoesNot(DemoRig rig, PrometheusServer prom) {
+  private void feedWhatTheDemoDoesNot(DemoRig rig, PrometheusServer prom, GpuNodeAgent gpuNode) {
     prom.waitUntilUp("mlpipe");
     String uuid =
         prom.waitFor(
@@ -188,6 +215,13 @@ class DashboardQueriesTest {
             "DCGM_FI_DEV_PCIE_REPLAY_COUNTER" + l + " 3",
             "# TYPE DCGM_FI_DEV_XID_ERRORS gauge",
             "DCGM_FI_DEV_XID_ERRORS" + l + " 0",
+            "");
+    push(rig, "/metrics/job/dcgm-test/instance/gpu-node-1", gpu);
+    // The push API refuses mlpipe_* names (the agent's own), so these come as a GPU node's agent
+    // exposes them: scraped from its /metrics.
+    gpuNode.expose(
+        String.join(
+            "\n",
             "# TYPE mlpipe_gpu_xid_errors_total counter",
             "mlpipe_gpu_xid_errors_total" + l + " 0",
             "# TYPE mlpipe_gpu_pcie_link_generation gauge",
@@ -206,14 +240,19 @@ class DashboardQueriesTest {
             "mlpipe_gpu_devices 2",
             "# TYPE mlpipe_gpu_expected gauge",
             "mlpipe_gpu_expected 2",
-            "");
-    push(rig, "/metrics/job/dcgm-test/instance/gpu-node-1", gpu);
-    push(
-        rig,
-        "/metrics/job/schema-check/pipeline/churn",
-        "# TYPE mlpipe_data_schema_violations_total counter\n"
-            + "mlpipe_data_schema_violations_total{stage=\"ingest\",dataset=\"customers\","
-            + "check=\"not_null\"} 3\n");
+            // The node's own name, which the expected-against-visible panel joins on.
+            "# TYPE node_uname_info gauge",
+            "node_uname_info{domainname=\"(none)\",machine=\"x86_64\",nodename=\"gpu-node-1\","
+                + "release=\"6.1.0\",sysname=\"Linux\",version=\"#1 SMP\"} 1",
+            ""));
+    prom.waitFor("mlpipe_gpu_info", Duration.ofSeconds(30));
+    Http.Response violations =
+        Http.post(
+            rig.agent.url() + "/api/v1/events",
+            "application/json",
+            "[{\"type\":\"data_quality\",\"pipeline\":\"churn\",\"stage\":\"ingest\","
+                + "\"dataset\":\"customers\",\"schema_violations\":{\"not_null\":3}}]");
+    assertThat(violations.status()).as("schema violations: %s", violations.body()).isEqualTo(202);
     Cli.Result run =
         Cli.run(
             Map.of(
@@ -288,11 +327,6 @@ class DashboardQueriesTest {
     if (m.matches()) {
       String label = m.group(2);
       List<PrometheusServer.Sample> r = prom.query("count by (" + label + ") (" + m.group(1) + ")");
-      if (label.equals("cluster")) {
-        // A Prometheus without external labels has no cluster: $cluster offers only All (.*),
-        // which every other query here runs with. The query must still parse.
-        return true;
-      }
       return r.stream().anyMatch(s -> !s.labels().getOrDefault(label, "").isEmpty());
     }
     return !prom.query(q.expr()).isEmpty();
@@ -370,5 +404,48 @@ class DashboardQueriesTest {
     m.appendTail(b);
     assertThat(GRAFANA_INTERVALS).noneMatch(i -> b.toString().contains(i));
     return b.toString();
+  }
+
+  /**
+   * What Prometheus scrapes from the agent on a GPU node: its GPU collector's {@code mlpipe_gpu_*}
+   * series (no GPU here, so the text is given), served on 127.0.0.1 at a port of its own.
+   */
+  static final class GpuNodeAgent implements AutoCloseable {
+    private final HttpServer server;
+    private volatile byte[] body = new byte[0];
+
+    private GpuNodeAgent(HttpServer server) {
+      this.server = server;
+    }
+
+    static GpuNodeAgent start() throws IOException {
+      GpuNodeAgent a =
+          new GpuNodeAgent(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
+      a.server.createContext(
+          "/metrics",
+          exchange -> {
+            byte[] b = a.body;
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, b.length == 0 ? -1 : b.length);
+            try (var out = exchange.getResponseBody()) {
+              out.write(b);
+            }
+          });
+      a.server.start();
+      return a;
+    }
+
+    void expose(String exposition) {
+      body = exposition.getBytes(StandardCharsets.UTF_8);
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 }
