@@ -3,6 +3,7 @@ package io.mlpipe.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlpipe.testing.AgentProcess;
+import io.mlpipe.testing.Http;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,20 @@ class DocCommandsTest {
               "bin/mlpipe run --pipeline churn --stage train -- python train.py",
               "the user's own train.py; MlpipeRunTest wraps real commands"),
           Map.entry("prometheus --config.file", "a server; ExamplePrometheusConfigTest runs it"),
-          Map.entry("prometheus-alertmanager", "a server; AlertDeliveryTest runs one"));
+          Map.entry("prometheus-alertmanager", "a server; AlertDeliveryTest runs one"),
+          // Nothing here may reach a cluster, a registry or another host.
+          Map.entry(
+              "helm install",
+              "needs a Kubernetes cluster; the helm module renders, lints and runs the chart"),
+          Map.entry("kubectl ", "needs a Kubernetes cluster"),
+          Map.entry("docker ", "needs a Docker engine; ImageTarballTest checks the image tarball"),
+          Map.entry("mvn -B -pl helm -am package -Pregistry", "pushes to a container registry"),
+          Map.entry(
+              "bin/mlpipe report --prometheus http://prometheus:9090",
+              "reads the user's Prometheus; ReportTest runs the same flags against a real one"),
+          Map.entry(
+              "bin/mlpipe report --prometheus https://prom.example.com",
+              "another host; ReportTest covers TLS and basic auth against a real Prometheus"));
 
   /**
    * Commands the docs show that fail today, each with the issue that fixes it: run and expected to
@@ -61,6 +75,13 @@ class DocCommandsTest {
     assertThat(commands).hasSizeGreaterThan(10);
     List<String> failures = new ArrayList<>();
     try (AgentProcess agent = AgentProcess.start(dir.resolve("agent"))) {
+      // The pipeline the docs' "--pipeline P" stands for, so that commands about it find one.
+      Http.Response started =
+          Http.post(
+              agent.url() + "/api/v1/events",
+              "application/json",
+              "[{\"type\":\"stage_started\",\"pipeline\":\"churn\",\"stage\":\"train\"}]");
+      assertThat(started.status()).as(started.body()).isEqualTo(202);
       for (String c : commands) {
         String cmd = c.startsWith("mlpipe ") ? "bin/" + c : c;
         if (NOT_RUN.keySet().stream().anyMatch(cmd::startsWith)) {
@@ -70,7 +91,7 @@ class DocCommandsTest {
             cmd.replace("localhost:9478", agent.hostPort())
                 .replace("http://127.0.0.1:9478", agent.url())
                 .replace("AGENT/", agent.url() + "/")
-                .replace("--pipeline P ", "--pipeline churn ");
+                .replaceAll("--pipeline P\\b", "--pipeline churn");
         boolean broken = KNOWN_BROKEN.keySet().stream().anyMatch(cmd::startsWith);
         String result = run(cmd, agent.url());
         if (broken && result == null) {
