@@ -8,6 +8,7 @@ import io.mlpipe.security.Identity;
 import io.mlpipe.security.RateLimiter;
 import io.mlpipe.security.RequestAuth;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -77,6 +78,11 @@ final class SecurityFilter extends HttpFilter {
             .register(registry);
     limited.labelValues("concurrency");
     limited.labelValues("rate");
+    GaugeWithCallback.builder()
+        .name("mlpipe_exporter_http_requests_in_flight")
+        .help("Requests being handled now, counted against http.max_concurrent_requests.")
+        .callback(cb -> cb.call(inFlight.get()))
+        .register(registry);
   }
 
   private Authenticator authenticator(WebConfig w) {

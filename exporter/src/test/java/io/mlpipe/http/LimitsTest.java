@@ -7,6 +7,7 @@ import io.mlpipe.AgentOptions;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.testing.Http;
 import io.mlpipe.testing.Wait;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,18 +60,15 @@ class LimitsTest {
           ("PUT /metrics/job/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nx 1")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      // Until the slow request holds the slot, a GET gets 200 and is not counted as limited; the
-      // first 503 is the one the counter below must show.
-      AtomicReference<Http.Response> last = new AtomicReference<>();
+      // Only once the slow request holds the slot (seen in-process, without a request that could
+      // take the slot first and get the slow one refused) does a GET meet the limit.
       Wait.until(
           "the slow request holds the only slot",
           Duration.ofSeconds(10),
-          () -> {
-            last.set(Http.get("http://127.0.0.1:" + port + "/metrics"));
-            return last.get().status() == 503;
-          },
-          () -> "last answer: " + last.get().status());
-      Http.Response busy = last.get();
+          () -> inFlight() == 1,
+          () -> "in flight: " + inFlight());
+      Http.Response busy = Http.get("http://127.0.0.1:" + port + "/metrics");
+      assertThat(busy.status()).isEqualTo(503);
       assertThat(busy.header("Retry-After")).isEqualTo("1");
       // the idle timeout ends the slow request; its slot is free again
       slow.setSoTimeout(10_000);
@@ -84,5 +81,16 @@ class LimitsTest {
     assertThat(Http.get("http://127.0.0.1:" + port + "/metrics").status()).isEqualTo(200);
     assertThat(Http.get("http://127.0.0.1:" + port + "/metrics").body())
         .contains("mlpipe_exporter_http_requests_limited_total{reason=\"concurrency\"} 1.0");
+  }
+
+  /** {@code mlpipe_exporter_http_requests_in_flight}, read from the agent's registry. */
+  private double inFlight() {
+    return ((GaugeSnapshot)
+            agent.registry().scrape("mlpipe_exporter_http_requests_in_flight"::equals).stream()
+                .findFirst()
+                .orElseThrow())
+        .getDataPoints()
+        .get(0)
+        .getValue();
   }
 }
