@@ -93,6 +93,18 @@ class DashboardLintTest {
     }
 
     @Test
+    void whichRulesAreFleetWide() {
+      assertThat(DashboardLinter.FLEET_WIDE_RULES)
+          .contains(
+              "pipeline:mlpipe_pipeline_info:max",
+              "pipeline_dataset:mlpipe_data_missing_values_max_ratio:effective",
+              "pipeline:mlpipe_data_drift_threshold:effective")
+          .doesNotContain(
+              "pipeline_stage:mlpipe_stage_runs:success_ratio_1h",
+              "pipeline_model_metric:mlpipe_model_metric:regression");
+    }
+
+    @Test
     void aSelectorWithoutCluster() {
       assertThat(
               lintBroken(d -> target(d).put("expr", "max(mlpipe_stage_running{pipeline=\"x\"})")))

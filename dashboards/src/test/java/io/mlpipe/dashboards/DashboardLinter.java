@@ -1,6 +1,9 @@
 package io.mlpipe.dashboards;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks dashboards in the spirit of grafana/dashboard-linter, plus mlpipe's own conventions. Each
@@ -55,6 +59,13 @@ final class DashboardLinter {
   private static final Pattern LINK =
       Pattern.compile("^/d/([A-Za-z0-9_-]+)(?:/[^?]*)?(?:\\?(.*))?$");
   private static final Pattern VAR_PARAM = Pattern.compile("(?:^|&)var-([A-Za-z0-9_]+)=");
+
+  /**
+   * Recording rules that aggregate {@code by} labels without {@code cluster} (the team join and the
+   * configured thresholds, kept one per pipeline across the fleet): their series carry no cluster
+   * label, so a selector on them takes no cluster matcher.
+   */
+  static final Set<String> FLEET_WIDE_RULES = fleetWideRules();
 
   private final Map<String, JsonNode> byUid = new HashMap<>();
   private final List<JsonNode> dashboards;
@@ -232,6 +243,9 @@ final class DashboardLinter {
       return;
     }
     long selectors = expr.chars().filter(c -> c == '{').count();
+    for (String rule : FLEET_WIDE_RULES) {
+      selectors -= expr.split(Pattern.quote(rule + "{"), -1).length - 1;
+    }
     int clusters = expr.split(Pattern.quote(CLUSTER), -1).length - 1;
     if (selectors != clusters) {
       problems.add(
@@ -324,5 +338,28 @@ final class DashboardLinter {
       }
     }
     return false;
+  }
+
+  private static Set<String> fleetWideRules() {
+    String yaml;
+    try {
+      yaml = Files.readString(Dashboards.ROOT.resolve("rules/recording.yml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Set<String> out = new HashSet<>();
+    // Each chunk is one rule: its name, then its expression (comments dropped: they describe the
+    // next rule).
+    for (String chunk : yaml.split("- record:")) {
+      String body =
+          chunk.lines().filter(l -> !l.strip().startsWith("#")).collect(Collectors.joining("\n"));
+      String name = body.strip().split("\\s+", 2)[0];
+      if (name.matches("[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]*[a-zA-Z0-9_]")
+          && body.contains("by (")
+          && !body.contains("cluster")) {
+        out.add(name);
+      }
+    }
+    return Set.copyOf(out);
   }
 }
