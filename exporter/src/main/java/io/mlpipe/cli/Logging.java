@@ -132,25 +132,7 @@ public final class Logging {
       if (plain) {
         return s;
       }
-      StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> {
-            if (c < 0x20 || c == 0x7f) {
-              out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
-      }
-      return out.append('"').toString();
+      return quoted(s);
     }
   }
 
@@ -162,32 +144,36 @@ public final class Logging {
           + "\",\"level\":\""
           + levelName(r.getLevel())
           + "\",\"caller\":"
-          + json(shortLogger(r.getLoggerName()))
+          + quoted(shortLogger(r.getLoggerName()))
           + ",\"msg\":"
-          + json(message(this, r))
+          + quoted(message(this, r))
           + "}\n";
     }
+  }
 
-    private static String json(String s) {
-      StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> {
-            if (c < 0x20) {
-              out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
+  /**
+   * {@code s} in double quotes with quotes, backslashes and control characters (DEL too) escaped:
+   * valid both as a go-logfmt quoted value and as a JSON string.
+   */
+  static String quoted(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
           }
         }
       }
-      return out.append('"').toString();
     }
+    return out.append('"').toString();
   }
 }
