@@ -136,8 +136,9 @@ public final class HttpServer implements AutoCloseable {
             .labelNames("handler")
             .register(registry);
 
+    SecurityHeaders headers = new SecurityHeaders(security.web()::current);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.setErrorHandler(new PlainTextErrorHandler());
+    context.setErrorHandler(new PlainTextErrorHandler(headers));
     Map<String, Route> byHandler = new HashMap<>();
     routes.forEach(r -> byHandler.put(r.handler(), r));
     FilterHolder guard =
@@ -162,8 +163,8 @@ public final class HttpServer implements AutoCloseable {
       mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
       context.getServletHandler().addFilter(filter, mapping);
     }
-    server.setHandler(context);
-    server.setErrorHandler(new PlainTextErrorHandler());
+    server.setHandler(headers.wrap(context));
+    server.setErrorHandler(new PlainTextErrorHandler(headers));
   }
 
   public void start() throws Exception {

@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * In front of every route: adds the web config's headers, bounds concurrent requests (503) and each
- * identity's request rate (429), authenticates (basic auth of the web config, bearer tokens of the
- * auth config: 401), checks the route's scope (403), hands the identity to the handler as a {@link
- * RequestAuth} (which checks rights over pipelines and jobs), and writes the audit entry of every
- * write and every refusal. Counts refusals in {@code mlpipe_exporter_auth_failures_total{reason}}.
+ * In front of every route: bounds concurrent requests (503) and each identity's request rate (429),
+ * authenticates (basic auth of the web config, bearer tokens of the auth config: 401), checks the
+ * route's scope (403), hands the identity to the handler as a {@link RequestAuth} (which checks
+ * rights over pipelines and jobs), and writes the audit entry of every write and every refusal.
+ * Counts refusals in {@code mlpipe_exporter_auth_failures_total{reason}}.
  */
 final class SecurityFilter extends HttpFilter {
 
@@ -98,8 +98,7 @@ final class SecurityFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
-    WebConfig w = web.get();
-    w.headers().forEach(resp::setHeader);
+    WebConfig w = web.get(); // its headers are on the response already (SecurityHeaders)
     Route route =
         routes.get(
             req.getHttpServletMapping() == null
