@@ -3,16 +3,11 @@ package io.mlpipe.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlpipe.testing.Binaries;
 import io.mlpipe.testing.Http;
 import io.mlpipe.testing.Wait;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +49,8 @@ class PipelinesPageChromiumTest {
           Http.post(rig.agent.url() + "/api/v1/events", "application/json", event);
       assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
       String url = rig.agent.url() + "/pipelines";
-      String dom = chromium(List.of("--dump-dom", url));
+      Chromium chromium = new Chromium(dir);
+      String dom = chromium.dumpDom(url).stdout();
       assertThat(dom)
           .contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;")
           .doesNotContain("<img", "pwned</title>");
@@ -67,42 +63,7 @@ class PipelinesPageChromiumTest {
               "churn/train: failed");
       assertThat(dom).doesNotContain("<script");
       assertThat(dom).contains("http-equiv=\"refresh\"");
-      Path png = Path.of("target", "pipelines.png").toAbsolutePath();
-      Files.createDirectories(png.getParent());
-      Files.deleteIfExists(png);
-      chromium(List.of("--screenshot=" + png, "--window-size=1280,900", url));
-      assertThat(png).exists();
-      assertThat(Files.size(png)).isGreaterThan(10_000);
+      chromium.screenshot(url, Path.of("target", "pipelines.png"), 1280, 900);
     }
-  }
-
-  private String chromium(List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Binaries.require("chromium").toString());
-    cmd.addAll(
-        List.of(
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--user-data-dir=" + dir.resolve("chromium-profile")));
-    cmd.addAll(args);
-    Path out = dir.resolve("chromium.out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectOutput(out.toFile())
-            .redirectError(dir.resolve("chromium.err").toFile())
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish in 60 s");
-    }
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("chromium.err"))).isZero();
-    return Files.readString(out);
   }
 }

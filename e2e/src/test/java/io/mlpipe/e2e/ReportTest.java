@@ -15,7 +15,6 @@ import io.mlpipe.report.PrometheusApi;
 import io.mlpipe.report.Report;
 import io.mlpipe.report.ReportBuilder;
 import io.mlpipe.report.Span;
-import io.mlpipe.testing.Binaries;
 import io.mlpipe.testing.FreePort;
 import io.mlpipe.testing.PrometheusServer;
 import io.mlpipe.testing.TestCa;
@@ -32,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -466,19 +464,16 @@ class ReportTest {
   }
 
   /**
-   * Chromium loads the page from a file (no network), logs console messages to stderr with
-   * --enable-logging; a page that logs (checked first, so the check can fail) shows there.
+   * Chromium loads the page from a file (no network) and logs console messages to stderr; a page
+   * that logs (checked first, so the check can fail) shows there.
    */
   private void checkInChromium(Path html) throws Exception {
-    Path noisy = dir.resolve("noisy.html");
-    Files.writeString(
-        noisy, "<!DOCTYPE html><title>x</title><script>console.error('report-check')</script>");
-    assertThat(chromium(List.of("--dump-dom", noisy.toUri().toString())).stderr)
-        .contains("report-check");
+    Chromium chromium = new Chromium(dir);
+    chromium.assertConsoleCheckWorks();
 
-    Run dom = chromium(List.of("--dump-dom", html.toUri().toString()));
-    assertThat(dom.stderr).doesNotContainPattern("(?i)CONSOLE|Uncaught|ERR_");
-    assertThat(dom.stdout)
+    Chromium.Run dom = chromium.dumpDom(html.toUri().toString());
+    Chromium.assertQuietConsole(dom);
+    assertThat(dom.stdout())
         .contains(
             "<section id=\"pipelines\"",
             "<section id=\"data\"",
@@ -486,47 +481,9 @@ class ReportTest {
             "<section id=\"resources\"",
             "<section id=\"alerts\"")
         .doesNotContain("<script", "<link", "<img", "@import", "url(http");
-    assertThat(Pattern.compile("<svg").matcher(dom.stdout).results().count())
+    assertThat(Pattern.compile("<svg").matcher(dom.stdout()).results().count())
         .isGreaterThanOrEqualTo(3);
 
-    Path png = Path.of("target", "report.png").toAbsolutePath();
-    Files.createDirectories(png.getParent());
-    Files.deleteIfExists(png);
-    chromium(List.of("--screenshot=" + png, "--window-size=1200,1800", html.toUri().toString()));
-    assertThat(png).exists();
-    assertThat(Files.size(png)).isGreaterThan(10_000);
-  }
-
-  private record Run(String stdout, String stderr) {}
-
-  private Run chromium(List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Binaries.require("chromium").toString());
-    cmd.addAll(
-        List.of(
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--user-data-dir=" + dir.resolve("chromium-profile")));
-    cmd.addAll(args);
-    Path out = dir.resolve("chromium.out");
-    Path err = dir.resolve("chromium.err");
-    Process p =
-        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish in 90 s");
-    }
-    String stderr = Files.readString(err);
-    assertThat(p.exitValue()).as(stderr).isZero();
-    return new Run(Files.readString(out), stderr);
+    chromium.screenshot(html.toUri().toString(), Path.of("target", "report.png"), 1200, 1800);
   }
 }
