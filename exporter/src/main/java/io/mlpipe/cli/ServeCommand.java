@@ -23,12 +23,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -225,6 +221,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Log format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Logging.LogFormat logFormat;
 
+  /** How the agent starts (a test seam). */
+  @FunctionalInterface
+  interface AgentStarter {
+    Agent start(AgentOptions options) throws Exception;
+  }
+
+  // Test seams: where the shutdown hook is registered, and how the agent starts.
+  java.util.function.Consumer<Thread> addShutdownHook = Runtime.getRuntime()::addShutdownHook;
+  AgentStarter starter = Agent::start;
+
   /** Adds {@code --collector.NAME} and {@code --no-collector.NAME} for every known collector. */
   static void addCollectorFlags(CommandSpec serve, CollectorCatalog catalog) {
     // picocli's default negation only matches names of word characters; ours contain dots.
@@ -254,7 +260,6 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(logLevel, logFormat);
-    Logger log = LoggerFactory.getLogger(ServeCommand.class);
     ListenAddress address;
     try {
       address = ListenAddress.parse(listenAddress);
@@ -299,34 +304,23 @@ final class ServeCommand implements Callable<Integer> {
             grafanaUrl(spec.commandLine(), grafanaUrl));
 
     // The hook is in place before the agent starts, so a SIGTERM that arrives while it starts
-    // (store recovery can take a while) still closes what has started.
-    AtomicReference<Agent> started = new AtomicReference<>();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  Agent running = started.get();
-                  if (running != null) {
-                    log.info("shutting down");
-                    try {
-                      running.close();
-                    } catch (Exception e) {
-                      log.error("error during shutdown", e);
-                    }
-                  }
-                  stopped.countDown();
-                },
-                "shutdown"));
+    // (store recovery can take a while) still closes it once started.
+    ShutdownHook hook = new ShutdownHook(Duration.ofMinutes(1));
+    addShutdownHook.accept(hook.thread());
     Agent agent;
     try {
-      agent = Agent.start(options);
+      agent = starter.start(options);
     } catch (StoreException e) {
+      hook.startFailed();
       return refuse(spec.commandLine(), "mlpipe", storagePath, e);
     } catch (StartupException e) {
+      hook.startFailed();
       return refuse(spec.commandLine(), "mlpipe", e);
+    } catch (Exception | Error e) {
+      hook.startFailed();
+      throw e;
     }
-    started.set(agent);
+    hook.started(agent);
     Signals.onHangup(
         () -> {
           try {
@@ -335,7 +329,7 @@ final class ServeCommand implements Callable<Integer> {
             // already logged and counted by the agent
           }
         });
-    stopped.await();
+    hook.awaitStopped();
     return 0;
   }
 
