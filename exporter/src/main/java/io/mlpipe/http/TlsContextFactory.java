@@ -1,13 +1,12 @@
 package io.mlpipe.http;
 
+import io.mlpipe.tls.Certificates;
 import java.security.KeyStore;
 import java.security.cert.CRL;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -16,21 +15,6 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * against {@code client_ca_file}. {@link #apply} swaps keys and settings in on reload.
  */
 final class TlsContextFactory extends SslContextFactory.Server {
-
-  private static final TrustManager[] ACCEPT_ANY = {
-    new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }
-  };
 
   private volatile WebConfig.Tls tls;
 
@@ -71,7 +55,7 @@ final class TlsContextFactory extends SslContextFactory.Server {
   protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls)
       throws Exception {
     if (tls.wantsClientCert() && !tls.verifiesClientCert()) {
-      return ACCEPT_ANY;
+      return new TrustManager[] {Certificates.ACCEPT_ANY};
     }
     return super.getTrustManagers(trustStore, crls);
   }

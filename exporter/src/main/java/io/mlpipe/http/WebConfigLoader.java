@@ -4,6 +4,7 @@ import io.mlpipe.config.ConfigError;
 import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.IoErrors;
 import io.mlpipe.config.YamlNode;
+import io.mlpipe.tls.Certificates;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -354,7 +354,7 @@ public final class WebConfigLoader {
       Path certFile, Path keyFile, YamlNode certNode, YamlNode keyNode) {
     List<X509Certificate> chain;
     try {
-      chain = certificates(certFile);
+      chain = Certificates.read(certFile);
     } catch (Exception e) {
       certNode.error("cannot read certificates from " + certFile + ": " + e.getMessage());
       return null;
@@ -390,32 +390,16 @@ public final class WebConfigLoader {
 
   private static KeyStore trustStore(Path caFile, YamlNode caNode) {
     try {
-      List<X509Certificate> cas = certificates(caFile);
+      List<X509Certificate> cas = Certificates.read(caFile);
       if (cas.isEmpty()) {
         caNode.error(caFile + " holds no PEM certificate");
         return null;
       }
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        ks.setCertificateEntry("ca" + i, cas.get(i));
-      }
-      return ks;
+      return Certificates.trustStore(cas);
     } catch (Exception e) {
       caNode.error("cannot read CA certificates from " + caFile + ": " + e.getMessage());
       return null;
     }
-  }
-
-  static List<X509Certificate> certificates(Path file) throws Exception {
-    CertificateFactory cf = CertificateFactory.getInstance("X.509");
-    List<X509Certificate> out = new ArrayList<>();
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      for (Certificate c : cf.generateCertificates(in)) {
-        out.add((X509Certificate) c);
-      }
-    }
-    return out;
   }
 
   /** PKCS#8, PKCS#1 RSA or SEC1 EC keys in PEM, as Go's tls.X509KeyPair reads them. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlpipe.tls.Certificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -16,13 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +33,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A client of Prometheus' HTTP query API ({@code /api/v1/query}, {@code /api/v1/query_range},
@@ -294,24 +291,18 @@ public final class PrometheusApi {
         // The JDK client checks host names outside the trust manager; this property is read
         // once, when the first HttpClient is built, and only for this insecure mode.
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+        ctx.init(null, new TrustManager[] {Certificates.ACCEPT_ANY}, new SecureRandom());
         return ctx;
       }
       if (c.caFile() == null) {
         return SSLContext.getDefault();
       }
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      try (InputStream in = Files.newInputStream(c.caFile())) {
-        int i = 0;
-        for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          ks.setCertificateEntry("ca" + i++, cert);
-        }
-        if (i == 0) {
-          throw new PrometheusException(
-              "--prometheus.ca-file " + c.caFile() + ": no PEM certificate in it");
-        }
+      List<X509Certificate> cas = Certificates.read(c.caFile());
+      if (cas.isEmpty()) {
+        throw new PrometheusException(
+            "--prometheus.ca-file " + c.caFile() + ": no PEM certificate in it");
       }
+      KeyStore ks = Certificates.trustStore(cas);
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
@@ -327,20 +318,6 @@ public final class PrometheusApi {
               + ": not a PEM certificate ("
               + rootMessage(e)
               + ")");
-    }
-  }
-
-  /** --prometheus.insecure-skip-verify: as Prometheus' own insecure_skip_verify. */
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 
