@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Everything an {@link Agent} is started with; the CLI builds it from flags, tests build it
- * directly.
+ * Everything an {@link Agent} is started with; the CLI builds it from flags with the one
+ * constructor, tests start from {@link #forTest} and change what they need with the {@code with}
+ * methods.
  *
  * @param collectorChoices explicit {@code --[no-]collector.NAME} choices; others take defaults
  * @param flags the command line as given, for {@code /api/v1/status}
@@ -30,54 +31,6 @@ public record AgentOptions(
     SecurityOptions security,
     String grafanaUrl) {
 
-  public AgentOptions(
-      ListenAddress listenAddress,
-      ConfigHolder config,
-      CollectorCatalog catalog,
-      Map<String, Boolean> collectorChoices,
-      CollectorContext collectorContext,
-      Path storagePath,
-      FsyncMode fsync,
-      boolean enableAdminApi,
-      Map<String, String> flags,
-      SecurityOptions security) {
-    this(
-        listenAddress,
-        config,
-        catalog,
-        collectorChoices,
-        collectorContext,
-        storagePath,
-        fsync,
-        enableAdminApi,
-        flags,
-        security,
-        null);
-  }
-
-  public AgentOptions(
-      ListenAddress listenAddress,
-      ConfigHolder config,
-      CollectorCatalog catalog,
-      Map<String, Boolean> collectorChoices,
-      CollectorContext collectorContext,
-      Path storagePath,
-      FsyncMode fsync,
-      boolean enableAdminApi,
-      Map<String, String> flags) {
-    this(
-        listenAddress,
-        config,
-        catalog,
-        collectorChoices,
-        collectorContext,
-        storagePath,
-        fsync,
-        enableAdminApi,
-        flags,
-        SecurityOptions.none());
-  }
-
   /** Defaults on 127.0.0.1 with a free port and the store in {@code storage}: for tests. */
   public static AgentOptions forTest(Path storage) {
     return new AgentOptions(
@@ -89,10 +42,44 @@ public record AgentOptions(
         storage,
         FsyncMode.always,
         true,
-        Map.of());
+        Map.of(),
+        SecurityOptions.none(),
+        null);
   }
 
   public AgentOptions withConfig(ConfigHolder config) {
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        security,
+        grafanaUrl);
+  }
+
+  /** With only the collectors of {@code catalog} (a test's own collectors). */
+  public AgentOptions withCatalog(CollectorCatalog catalog) {
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        security,
+        grafanaUrl);
+  }
+
+  /** With {@code --web.enable-admin-api} on or off. */
+  public AgentOptions withAdminApi(boolean enableAdminApi) {
     return new AgentOptions(
         listenAddress,
         config,
@@ -120,21 +107,5 @@ public record AgentOptions(
         flags,
         security,
         grafanaUrl);
-  }
-
-  /** With {@code --web.grafana-url}: the landing and pipelines pages link to the dashboards. */
-  public AgentOptions withGrafanaUrl(String url) {
-    return new AgentOptions(
-        listenAddress,
-        config,
-        catalog,
-        collectorChoices,
-        collectorContext,
-        storagePath,
-        fsync,
-        enableAdminApi,
-        flags,
-        security,
-        url);
   }
 }

@@ -2,6 +2,7 @@ package io.mlpipe.cli;
 
 import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
+import io.mlpipe.SecurityOptions;
 import io.mlpipe.StartupException;
 import io.mlpipe.collector.CollectorCatalog;
 import io.mlpipe.collector.CollectorContext;
@@ -194,19 +195,20 @@ final class DemoCommand implements Callable<Integer> {
         agent =
             Agent.start(
                 new AgentOptions(
-                        address,
-                        holder,
-                        CollectorCatalog.standard(),
-                        Map.of(),
-                        CollectorContext.defaults(),
-                        storage,
-                        FsyncMode.batch,
-                        false,
-                        Map.of(
-                            "web.listen-address", listenAddress,
-                            "config.file", config.toString(),
-                            "demo.speed", Double.toString(speed)))
-                    .withGrafanaUrl(grafana));
+                    address,
+                    holder,
+                    CollectorCatalog.standard(),
+                    Map.of(),
+                    CollectorContext.defaults(),
+                    storage,
+                    FsyncMode.batch,
+                    false,
+                    Map.of(
+                        "web.listen-address", listenAddress,
+                        "config.file", config.toString(),
+                        "demo.speed", Double.toString(speed)),
+                    SecurityOptions.none(),
+                    grafana));
       } catch (StartupException e) {
         deleteTree(tempDir);
         return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", e);

@@ -6,7 +6,6 @@ import io.mlpipe.Agent;
 import io.mlpipe.AgentOptions;
 import io.mlpipe.collector.Collector;
 import io.mlpipe.collector.CollectorCatalog;
-import io.mlpipe.collector.CollectorContext;
 import io.mlpipe.collector.CollectorSpec;
 import io.mlpipe.testing.Http;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -62,22 +61,14 @@ class OwnFamiliesTest {
                           .build())
                   .build());
         };
-    AgentOptions test = AgentOptions.forTest(dir.resolve("data"));
     agent =
         Agent.start(
-            new AgentOptions(
-                test.listenAddress(),
-                test.config(),
-                new CollectorCatalog(
-                    List.of(
-                        new CollectorSpec("loadavg", true, "", ctx -> counting)
-                            .withFamilies("node_load1"))),
-                Map.of(),
-                CollectorContext.defaults(),
-                test.storagePath(),
-                test.fsync(),
-                test.enableAdminApi(),
-                test.flags()));
+            AgentOptions.forTest(dir.resolve("data"))
+                .withCatalog(
+                    new CollectorCatalog(
+                        List.of(
+                            new CollectorSpec("loadavg", true, "", ctx -> counting)
+                                .withFamilies("node_load1")))));
     String base = "http://127.0.0.1:" + agent.port();
     int before = collected.get();
 

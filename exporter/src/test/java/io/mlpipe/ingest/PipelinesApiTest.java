@@ -34,20 +34,11 @@ class PipelinesApiTest {
   private void start(String config, boolean adminApi) throws Exception {
     Path file = dir.resolve("mlpipe.yml");
     Files.writeString(file, config);
-    AgentOptions t = AgentOptions.forTest(dir.resolve("data"));
     agent =
         Agent.start(
-            new AgentOptions(
-                    t.listenAddress(),
-                    ConfigHolder.load(file),
-                    t.catalog(),
-                    t.collectorChoices(),
-                    t.collectorContext(),
-                    t.storagePath(),
-                    t.fsync(),
-                    adminApi,
-                    t.flags())
-                .withConfig(ConfigHolder.load(file)));
+            AgentOptions.forTest(dir.resolve("data"))
+                .withConfig(ConfigHolder.load(file))
+                .withAdminApi(adminApi));
     base = "http://127.0.0.1:" + agent.port();
   }
 
