@@ -542,6 +542,10 @@ public final class ReportBuilder {
 
   /** Samples keyed by the values of {@code labels}, joined with NUL, in scope only. */
   private Map<String, Double> by(List<Sample> samples, String... labels) {
+    return by(samples, List.of(labels));
+  }
+
+  private Map<String, Double> by(List<Sample> samples, List<String> labels) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Sample s : samples) {
       if (!inScope(s.label("pipeline"))) {
@@ -560,6 +564,55 @@ public final class ReportBuilder {
     return key.split("\u0000", -1);
   }
 
+  /**
+   * A figure against its threshold over the window, each keyed by its labels' values (NUL-joined):
+   * the figure's highest value, the threshold, and the seconds the figure spent over it.
+   */
+  private record Breach(
+      List<String> labels,
+      List<String> thresholdLabels,
+      Map<String, Double> maxima,
+      Map<String, Double> thresholds,
+      Map<String, Double> secondsOver) {
+
+    double max(String key) {
+      return maxima.getOrDefault(key, Double.NaN);
+    }
+
+    /** The threshold that applies to {@code key} (a key of the figure's labels). */
+    double threshold(String key) {
+      String[] values = split(key);
+      List<String> k = new ArrayList<>();
+      for (String l : thresholdLabels) {
+        k.add(values[labels.indexOf(l)]);
+      }
+      return thresholds.getOrDefault(String.join("\u0000", k), Double.NaN);
+    }
+  }
+
+  /**
+   * The three queries of a {@link Breach}: {@code figure} by {@code labels}, {@code threshold} (a
+   * recording rule) by {@code thresholdLabels}, which {@code labels} contain.
+   */
+  private Breach breach(
+      String figure, String threshold, List<String> labels, List<String> thresholdLabels)
+      throws PrometheusException {
+    String sub = sub();
+    String step = Long.toString(Math.round(span.step()));
+    String on =
+        "on ("
+            + String.join(", ", thresholdLabels)
+            + (labels.equals(thresholdLabels) ? ") " : ") group_left () ");
+    return new Breach(
+        labels,
+        thresholdLabels,
+        by(at("max_over_time((" + figure + ")" + sub + ")"), labels),
+        by(at("max_over_time((" + threshold + ")" + sub + ")"), thresholdLabels),
+        by(
+            at("count_over_time((" + figure + " > " + on + threshold + ")" + sub + ") * " + step),
+            labels));
+  }
+
   // ---------------------------------------------------------------- data
 
   private Report.Data data() throws PrometheusException {
@@ -567,50 +620,29 @@ public final class ReportBuilder {
     String sub = sub();
 
     // Missing values over the dataset's threshold.
-    String missing =
-        "max by (pipeline, stage, dataset) (" + m("mlpipe_data_missing_values_ratio") + ")";
-    Map<String, Double> missingMax =
-        by(at("max_over_time((" + missing + ")" + sub + ")"), "pipeline", "stage", "dataset");
-    Map<String, Double> missingThreshold =
-        by(
-            at("max_over_time((" + rules.get(Rules.MISSING_MAX) + ")" + sub + ")"),
-            "pipeline",
-            "dataset");
-    Map<String, Double> missingOver =
-        by(
-            at(
-                "count_over_time(("
-                    + missing
-                    + " > on (pipeline, dataset) group_left () "
-                    + rules.get(Rules.MISSING_MAX)
-                    + ")"
-                    + sub
-                    + ") * "
-                    + step),
-            "pipeline",
-            "stage",
-            "dataset");
+    Breach missing =
+        breach(
+            "max by (pipeline, stage, dataset) (" + m("mlpipe_data_missing_values_ratio") + ")",
+            rules.get(Rules.MISSING_MAX),
+            List.of("pipeline", "stage", "dataset"),
+            List.of("pipeline", "dataset"));
     List<Report.MissingValues> mv = new ArrayList<>();
-    missingOver.forEach(
-        (k, secs) -> {
-          String[] x = split(k);
-          mv.add(
-              new Report.MissingValues(
+    missing
+        .secondsOver()
+        .forEach(
+            (k, secs) -> {
+              String[] x = split(k);
+              mv.add(
+                  new Report.MissingValues(
+                      x[0], teamFor(x[0]), x[1], x[2], missing.max(k), missing.threshold(k), secs));
+              problem(
+                  "data",
                   x[0],
-                  teamFor(x[0]),
-                  x[1],
-                  x[2],
-                  missingMax.getOrDefault(k, Double.NaN),
-                  missingThreshold.getOrDefault(x[0] + "\u0000" + x[2], Double.NaN),
-                  secs));
-          problem(
-              "data",
-              x[0],
-              "dataset "
-                  + x[2]
-                  + " over its missing-values threshold for "
-                  + Format.duration(secs));
-        });
+                  "dataset "
+                      + x[2]
+                      + " over its missing-values threshold for "
+                      + Format.duration(secs));
+            });
 
     // Corrupt or invalid records.
     Map<Counters.Key, Double> bad =
@@ -675,80 +707,47 @@ public final class ReportBuilder {
     }
 
     // Staleness.
-    String age =
-        "(time() - max by (pipeline, dataset) ("
-            + m("mlpipe_data_newest_record_timestamp_seconds")
-            + "))";
-    Map<String, Double> maxAge = by(at("max_over_time(" + age + sub + ")"), "pipeline", "dataset");
-    Map<String, Double> ageThreshold =
-        by(
-            at("max_over_time((" + rules.get(Rules.MAX_AGE) + ")" + sub + ")"),
-            "pipeline",
-            "dataset");
-    Map<String, Double> staleOver =
-        by(
-            at(
-                "count_over_time(("
-                    + age
-                    + " > on (pipeline, dataset) "
-                    + rules.get(Rules.MAX_AGE)
-                    + ")"
-                    + sub
-                    + ") * "
-                    + step),
-            "pipeline",
-            "dataset");
+    Breach staleness =
+        breach(
+            "(time() - max by (pipeline, dataset) ("
+                + m("mlpipe_data_newest_record_timestamp_seconds")
+                + "))",
+            rules.get(Rules.MAX_AGE),
+            List.of("pipeline", "dataset"),
+            List.of("pipeline", "dataset"));
     List<Report.Stale> stale = new ArrayList<>();
-    staleOver.forEach(
-        (k, secs) -> {
-          String[] x = split(k);
-          stale.add(
-              new Report.Stale(
-                  x[0],
-                  teamFor(x[0]),
-                  x[1],
-                  maxAge.getOrDefault(k, Double.NaN),
-                  ageThreshold.getOrDefault(k, Double.NaN),
-                  secs));
-          problem("data", x[0], "dataset " + x[1] + " stale for " + Format.duration(secs));
-        });
+    staleness
+        .secondsOver()
+        .forEach(
+            (k, secs) -> {
+              String[] x = split(k);
+              stale.add(
+                  new Report.Stale(
+                      x[0], teamFor(x[0]), x[1], staleness.max(k), staleness.threshold(k), secs));
+              problem("data", x[0], "dataset " + x[1] + " stale for " + Format.duration(secs));
+            });
 
     // Drift by feature.
-    String drift = "max by (pipeline, feature) (" + m("mlpipe_data_drift_score") + ")";
-    Map<String, Double> maxDrift =
-        by(at("max_over_time(" + drift + sub + ")"), "pipeline", "feature");
-    Map<String, Double> driftThreshold =
-        by(at("max_over_time((" + rules.get(Rules.DRIFT_THRESHOLD) + ")" + sub + ")"), "pipeline");
-    Map<String, Double> driftOver =
-        by(
-            at(
-                "count_over_time(("
-                    + drift
-                    + " > on (pipeline) group_left () "
-                    + rules.get(Rules.DRIFT_THRESHOLD)
-                    + ")"
-                    + sub
-                    + ") * "
-                    + step),
-            "pipeline",
-            "feature");
+    Breach drift =
+        breach(
+            "max by (pipeline, feature) (" + m("mlpipe_data_drift_score") + ")",
+            rules.get(Rules.DRIFT_THRESHOLD),
+            List.of("pipeline", "feature"),
+            List.of("pipeline"));
     List<Report.Drift> dr = new ArrayList<>();
-    driftOver.forEach(
-        (k, secs) -> {
-          String[] x = split(k);
-          dr.add(
-              new Report.Drift(
+    drift
+        .secondsOver()
+        .forEach(
+            (k, secs) -> {
+              String[] x = split(k);
+              dr.add(
+                  new Report.Drift(
+                      x[0], teamFor(x[0]), x[1], drift.max(k), drift.threshold(k), secs));
+              problem(
+                  "data",
                   x[0],
-                  teamFor(x[0]),
-                  x[1],
-                  maxDrift.getOrDefault(k, Double.NaN),
-                  driftThreshold.getOrDefault(x[0], Double.NaN),
-                  secs));
-          problem(
-              "data",
-              x[0],
-              "feature " + x[1] + " drifted over its threshold for " + Format.duration(secs));
-        });
+                  "feature " + x[1] + " drifted over its threshold for " + Format.duration(secs));
+            });
 
     String noData = null;
     if (mv.isEmpty() && cr.isEmpty() && sv.isEmpty() && stale.isEmpty() && dr.isEmpty()) {
