@@ -50,7 +50,10 @@ class PipelinesPageChromiumTest {
       assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
       String url = rig.agent.url() + "/pipelines";
       Chromium chromium = new Chromium(dir);
-      String dom = chromium.dumpDom(url).stdout();
+      Chromium.Run run = chromium.dumpDom(url);
+      // No console message: no CSP violation (the inline style applies), no script error.
+      Chromium.assertQuietConsole(run);
+      String dom = run.stdout();
       assertThat(dom)
           .contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;")
           .doesNotContain("<img", "pwned</title>");
