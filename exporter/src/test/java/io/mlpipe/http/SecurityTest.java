@@ -431,6 +431,26 @@ class SecurityTest {
     }
 
     @Test
+    void requireAnyClientCertTakesACertificateFromAnyCaUnchecked() throws Exception {
+      TestCa ca = TestCa.create("mlpipe-test-ca");
+      ca.server(dir.resolve("tls"), "server");
+      TestCa stranger = TestCa.create("other-ca");
+      TestCa.Issued foreign = stranger.client(dir.resolve("tls"), "anyone");
+      String web =
+          """
+          tls_server_config:
+            cert_file: tls/server.crt
+            key_file: tls/server.key
+            client_auth_type: RequireAnyClientCert
+          """;
+      String url = "https://" + start("", web) + "/metrics";
+      // As Go: any certificate is enough (checked by something in front), none is refused.
+      assertThat(get(ca.clientContext(foreign), url).statusCode()).isEqualTo(200);
+      assertThatThrownBy(() -> get(ca.clientContext(null), url))
+          .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void tlsWithBasicAuthAndCertificateReload() throws Exception {
       TestCa ca = TestCa.create("ca-one");
       ca.server(dir.resolve("tls"), "server");
