@@ -2,6 +2,12 @@ package io.mlpipe.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlpipe.pipeline.Health;
+import io.mlpipe.pipeline.ModelView;
+import io.mlpipe.pipeline.PipelineView;
+import io.mlpipe.pipeline.PushedGroupView;
+import io.mlpipe.pipeline.StageView;
+import io.mlpipe.pipeline.StageView.RunState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,88 +17,102 @@ import org.junit.jupiter.api.Test;
 /** Rendering of what PipelineStatus derived (its derivation is tested in PipelineStatusTest). */
 class PipelinesPageTest {
 
-  private static Map<String, Object> pipeline(String name, Map<String, Object> stages) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("name", name);
-    p.put("declared", true);
-    p.put("team", "growth");
-    p.put("owner", "<b>ana</b>");
-    p.put("status", "failed");
-    p.put("stages", stages);
-    p.put("training_loss", Map.of("m:train", Double.NaN));
-    p.put("drift", Map.of("f<1>", 0.5));
-    p.put("drift_threshold", 0.2);
-    p.put(
-        "problems",
+  private static PipelineView pipeline(String name, Map<String, StageView> stages) {
+    return new PipelineView(
+        name,
+        true,
+        "growth",
+        "<b>ana</b>",
+        Health.failed,
         List.of(
             "churn/train: failed (exit code 1)",
             "churn/ingest: stalled: no heartbeat for 900 s",
-            "churn: feature f<1> drifted (0.5 > 0.2)"));
-    p.put(
-        "models",
-        Map.of(
-            "m",
+            "churn: feature f<1> drifted (0.5 > 0.2)"),
+        stages,
+        new TreeMap<>(Map.of("f<1>", 0.5)),
+        0.2,
+        null,
+        new TreeMap<>(
             Map.of(
-                "candidate",
-                Map.of(
-                    "version",
-                    "v2",
-                    "metrics",
-                    Map.of("auc", Map.of("value", 0.8, "version", "v2"))),
-                "production",
-                Map.of(
-                    "version",
-                    "v1",
-                    "metrics",
-                    Map.of("auc", Map.of("value", 0.9, "version", "v1"))))));
-    p.put(
-        "pushed",
+                "m",
+                new ModelView(
+                    new ModelView.Role(
+                        "v2", new TreeMap<>(Map.of("auc", new ModelView.Metric(0.8, "v2")))),
+                    new ModelView.Role(
+                        "v1", new TreeMap<>(Map.of("auc", new ModelView.Metric(0.9, "v1"))))))),
+        new TreeMap<>(Map.of("m:train", Double.NaN)),
         List.of(
-            Map.of(
-                "grouping_key",
-                // Sorted as a LabelSet's map is: Map.of's order changes from one JVM to the next.
+            new PushedGroupView(
                 new TreeMap<>(Map.of("job", "trainer", "pipeline", name)),
-                "last_push",
+                null,
                 1_699_999_990.0,
-                "families",
+                null,
                 List.of("gpu_seconds_total"))));
-    return p;
+  }
+
+  /** A stage with only what a test sets; the rest null as for a stage that never reported it. */
+  private static StageView stage(
+      RunState status,
+      Health health,
+      Double running,
+      Double heartbeatAge,
+      Double sla,
+      StageView.Runs runs,
+      Map<String, Double> missing,
+      Map<String, Double> missingMax,
+      String lastError,
+      List<String> problems) {
+    return new StageView(
+        sla,
+        null,
+        running,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        lastError,
+        heartbeatAge,
+        status,
+        null,
+        runs,
+        null,
+        missing == null ? null : new TreeMap<>(missing),
+        missingMax == null ? null : new TreeMap<>(missingMax),
+        null,
+        health,
+        problems);
   }
 
   @Test
   void rendersHealthProblemsErrorsModelsAndPushedGroupsEscaped() {
-    Map<String, Object> stages = new LinkedHashMap<>();
+    Map<String, StageView> stages = new LinkedHashMap<>();
     stages.put(
         "train",
-        Map.of(
-            "status",
-            "failure",
-            "health",
-            "failed",
-            "runs",
-            Map.of("failure", 2.0),
-            "problems",
-            List.of("failed (exit code 1)"),
-            "last_error",
-            "RuntimeError: <CUDA> out of memory"));
+        stage(
+            RunState.failure,
+            Health.failed,
+            null,
+            null,
+            null,
+            new StageView.Runs(null, 2.0, null),
+            null,
+            null,
+            "RuntimeError: <CUDA> out of memory",
+            List.of("failed (exit code 1)")));
     stages.put(
         "ingest",
-        Map.of(
-            "status",
-            "running",
-            "health",
-            "stalled",
-            "running",
+        stage(
+            RunState.running,
+            Health.stalled,
             1.0,
-            "heartbeat_age_seconds",
             900.0,
-            "sla_seconds",
             60.0,
-            "missing_values_ratio",
+            null,
             Map.of("customers", 0.3),
-            "missing_values_max_ratio",
             Map.of("customers", 0.1),
-            "problems",
+            null,
             List.of("stalled: no heartbeat for 900 s")));
     String html =
         PipelinesPage.render(
@@ -120,7 +140,7 @@ class PipelinesPageTest {
 
   @Test
   void eachPipelineLinksItsGrafanaDashboardWhenGrafanaIsConfigured() {
-    List<Map<String, Object>> pipelines =
+    List<PipelineView> pipelines =
         List.of(pipeline("churn", Map.of()), pipeline("a&b c", Map.of()));
     String html =
         PipelinesPage.render(
