@@ -8,6 +8,8 @@ import io.mlpipe.pipeline.PipelineView;
 import io.mlpipe.pipeline.PushedGroupView;
 import io.mlpipe.pipeline.StageView;
 import io.mlpipe.pipeline.StageView.RunState;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +153,87 @@ class PipelinesPageTest {
             "href=\"https://grafana.example.com/d/mlpipe-pipelines?var-pipeline=a%26b+c\"");
     assertThat(PipelinesPage.render(new PipelinesPage.Model(pipelines, 0, 5)))
         .doesNotContain("grafana");
+  }
+
+  private static final String HOSTILE = "\"'><img src=x onerror=alert(1)>";
+
+  /** A pipeline with {@code value} in every field that holds text from a push or the config. */
+  private static PipelineView everywhere(String value) {
+    StageView stage =
+        new StageView(
+            60.0,
+            null,
+            1.0,
+            1_699_999_000.0,
+            null,
+            1_699_999_500.0,
+            30.0,
+            1.0,
+            0.5,
+            value,
+            400.0,
+            RunState.running,
+            1000.0,
+            new StageView.Runs(0.0, 1.0, 2.0),
+            new StageView.Records(1.0, 0.0, 1.0, 10.0),
+            new TreeMap<>(Map.of(value, 0.5)),
+            new TreeMap<>(Map.of(value, 0.1)),
+            true,
+            Health.stalled,
+            List.of(value));
+    ModelView.Role role =
+        new ModelView.Role(value, new TreeMap<>(Map.of(value, new ModelView.Metric(0.5, value))));
+    return new PipelineView(
+        value,
+        true,
+        value,
+        value,
+        Health.stalled,
+        List.of(value + "/" + value + ": " + value),
+        Map.of(value, stage),
+        new TreeMap<>(Map.of(value, 0.9)),
+        0.2,
+        new TreeMap<>(Map.of(value, 1_699_999_000.0)),
+        new TreeMap<>(Map.of(value, new ModelView(role, role))),
+        new TreeMap<>(Map.of(value + ":" + value, 0.5)),
+        List.of(
+            new PushedGroupView(
+                new TreeMap<>(Map.of("a" + value, value, "pipeline", value)),
+                value,
+                1_699_999_990.0,
+                1_699_999_995.0,
+                List.of(value))));
+  }
+
+  @Test
+  void aHostileValueInEveryFieldIsTextAndChangesNoMarkup() {
+    String escaped = "&quot;&#39;&gt;&lt;img src&#61;x onerror&#61;alert(1)&gt;";
+    String encoded = URLEncoder.encode(HOSTILE, StandardCharsets.UTF_8);
+    String hostile =
+        PipelinesPage.render(
+            new PipelinesPage.Model(
+                List.of(everywhere(HOSTILE)), 1_700_000_000, 5, "https://grafana.example.com"));
+    String benign =
+        PipelinesPage.render(
+            new PipelinesPage.Model(
+                List.of(everywhere("x")), 1_700_000_000, 5, "https://grafana.example.com"));
+    assertThat(hostile).doesNotContain(HOSTILE, "<img", "onerror=", "'>");
+    // Every field shows the value as text: with it replaced by a harmless one, the page is the
+    // same byte for byte, so the value made no element, attribute or link of its own.
+    assertThat(hostile.replace(escaped, "x").replace(encoded, "x")).isEqualTo(benign);
+    // Ids, data attributes, 9 cells of the stage row, the error, 8 in models, loss, drift, the
+    // pushed group's key and families, the problem list and the owner line all hold it.
+    assertThat(hostile.split(java.util.regex.Pattern.quote(escaped), -1).length - 1)
+        .isGreaterThanOrEqualTo(25);
+    assertThat(hostile).contains("var-pipeline=" + encoded + "\"");
+  }
+
+  @Test
+  void theTemplateHasNoUnescapedTag() throws Exception {
+    try (var in = PipelinesPage.class.getResourceAsStream("pipelines.html.mustache")) {
+      String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(template).contains("{{name}}").doesNotContain("{{{", "{{&");
+    }
   }
 
   @Test
