@@ -3,6 +3,7 @@ package io.mlpipe.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.mlpipe.event.Payload.DataQuality;
 import io.mlpipe.event.Payload.Drift;
 import io.mlpipe.event.Payload.Heartbeat;
@@ -17,9 +18,14 @@ import io.mlpipe.event.Payload.Status;
 import io.mlpipe.event.Payload.Training;
 import io.mlpipe.ingest.EventsParser;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,6 +97,40 @@ class EventJsonTest {
     for (Event e : EVERY_TYPE) {
       assertThat(e.type().payload()).isEqualTo(e.payload().getClass());
     }
+  }
+
+  @Test
+  void theReadmesTableListsEachTypesFieldsAsTheRecordsName() throws Exception {
+    // | `stage_finished` | `status` success/failure/cancelled, `duration_seconds` (...), ... |
+    Map<String, List<String>> documented = new java.util.TreeMap<>();
+    Pattern row = Pattern.compile("^\\| `([a-z_]+)` \\|(.*)\\|$");
+    Pattern field = Pattern.compile("`([a-z][a-z_]*)`");
+    for (String line : Files.readAllLines(Path.of("../README.md"))) {
+      Matcher m = row.matcher(line);
+      if (m.matches()) {
+        try {
+          Event.Type.valueOf(m.group(1));
+        } catch (IllegalArgumentException notAType) {
+          continue;
+        }
+        List<String> names = new ArrayList<>();
+        Matcher f = field.matcher(m.group(2));
+        while (f.find()) {
+          names.add(f.group(1));
+        }
+        documented.put(m.group(1), names);
+      }
+    }
+    Map<String, List<String>> fromRecords = new java.util.TreeMap<>();
+    PropertyNamingStrategies.NamingBase snake = new PropertyNamingStrategies.SnakeCaseStrategy();
+    for (Event.Type t : Event.Type.values()) {
+      fromRecords.put(
+          t.name(),
+          Arrays.stream(t.payload().getRecordComponents())
+              .map(c -> snake.translate(c.getName()))
+              .toList());
+    }
+    assertThat(documented).isEqualTo(fromRecords);
   }
 
   @Test
