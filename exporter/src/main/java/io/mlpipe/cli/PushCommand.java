@@ -3,8 +3,8 @@ package io.mlpipe.cli;
 import io.mlpipe.client.AgentClient;
 import io.mlpipe.event.Event;
 import io.mlpipe.event.Event.Type;
-import io.mlpipe.event.EventJson;
 import io.mlpipe.event.Payload;
+import io.mlpipe.event.Wire;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -297,8 +297,7 @@ final class PushCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
     }
-    return new Event(
-        pipeline, stage, time, eventHost, runId, eventId, EventJson.payload(type, fields));
+    return new Event(pipeline, stage, time, eventHost, runId, eventId, Wire.payload(type, fields));
   }
 
   private static Long count(String v) {

@@ -1,10 +1,5 @@
 package io.mlpipe.event;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
-
 /**
  * One pipeline event as the JSON events API carries it: the fields every type has, and the type's
  * own in {@link Payload} (written flat beside them). Built by the clients ({@code mlpipe run},
@@ -23,16 +18,14 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * @param runId may be null
  * @param id may be null; with one, a retried event is applied once
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "pipeline", "stage", "time", "host", "run_id", "id"})
 public record Event(
     String pipeline,
     String stage,
     Double time,
     String host,
-    @JsonProperty("run_id") String runId,
+    String runId,
     String id,
-    @JsonUnwrapped Payload payload) {
+    Payload payload) {
 
   /** The event types, by their name on the wire, each with its payload record. */
   public enum Type {
@@ -66,7 +59,6 @@ public record Event(
     }
   }
 
-  @JsonProperty("type")
   public Type type() {
     return payload.type();
   }

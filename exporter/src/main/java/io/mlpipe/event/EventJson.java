@@ -1,41 +1,27 @@
 package io.mlpipe.event;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The wire form of {@link Event}s, as every client sends them: one JSON object per line (NDJSON). A
- * NaN stays a bare {@code NaN} token, which the events API reads (a training loss can be NaN), and
- * a whole number is written without a fraction ({@code "exit_code":1}, not {@code 1.0}).
+ * The wire form of {@link Event}s, as every client sends them: one flat JSON object per event, the
+ * common fields first, then the payload's in its record's order under their {@link Wire} names.
+ * Absent (null) fields are left out; a NaN stays a bare {@code NaN} token, which the events API
+ * reads (a training loss can be NaN); a whole number is written without a fraction ({@code
+ * "exit_code":1}). Jackson's streaming generator, not its databind: {@code mlpipe run} writes
+ * events at every start, and databind's introspection costs more CPU than the whole write.
  */
 public final class EventJson {
 
-  private static final JsonMapper MAPPER =
-      JsonMapper.builder()
-          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-          // An absent field is left out, never sent as null (which the events API refuses).
-          .defaultPropertyInclusion(JsonInclude.Value.construct(Include.NON_NULL, Include.NON_NULL))
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS) // stage_started has no own fields
-          .addModule(
-              new SimpleModule()
-                  .addSerializer(Double.class, new WholeNumbers())
-                  .addSerializer(double.class, new WholeNumbers()))
-          .build();
-
-  private static final ObjectWriter WRITER = MAPPER.writer();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
 
   private EventJson() {}
 
@@ -44,7 +30,9 @@ public final class EventJson {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       for (Event e : events) {
-        WRITER.writeValue(out, e);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+          write(g, e);
+        }
         out.write('\n');
       }
     } catch (IOException e) {
@@ -55,35 +43,57 @@ public final class EventJson {
 
   /** One event as a JSON object. */
   public static String json(Event event) {
-    try {
-      return WRITER.writeValueAsString(event);
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      write(g, event);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return out.toString();
   }
 
-  /**
-   * The payload of a {@code type} event from its fields by their names on the wire (a generic
-   * client such as {@code mlpipe push} that sets fields by name).
-   *
-   * @throws IllegalArgumentException when a field is not one of the type's or has the wrong type
-   */
-  public static Payload payload(Event.Type type, Map<String, ?> fields) {
-    return MAPPER.convertValue(fields, type.payload());
-  }
-
-  private static final class WholeNumbers extends StdSerializer<Double> {
-    WholeNumbers() {
-      super(Double.class);
+  private static void write(JsonGenerator g, Event e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", e.type().name());
+    field(g, "pipeline", e.pipeline());
+    field(g, "stage", e.stage());
+    field(g, "time", e.time());
+    field(g, "host", e.host());
+    field(g, "run_id", e.runId());
+    field(g, "id", e.id());
+    for (Wire.FieldSpec f : Wire.fields(e.payload())) {
+      field(g, f.name(), f.get(e.payload()));
     }
+    g.writeEndObject();
+  }
 
-    @Override
-    public void serialize(Double d, JsonGenerator g, SerializerProvider p) throws IOException {
+  private static void field(JsonGenerator g, String name, Object v) throws IOException {
+    if (v != null) {
+      g.writeFieldName(name);
+      value(g, v);
+    }
+  }
+
+  private static void value(JsonGenerator g, Object v) throws IOException {
+    if (v instanceof Double d) {
       if (d == Math.rint(d) && Math.abs(d) < 1e15) {
         g.writeNumber((long) (double) d);
       } else {
         g.writeNumber(d);
       }
+    } else if (v instanceof Number n) {
+      g.writeNumber(n.toString());
+    } else if (v instanceof Enum<?> c) {
+      g.writeString(c.name());
+    } else if (v instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> x : m.entrySet()) {
+        g.writeFieldName(String.valueOf(x.getKey()));
+        value(g, x.getValue());
+      }
+      g.writeEndObject();
+    } else {
+      g.writeString(v.toString());
     }
   }
 }

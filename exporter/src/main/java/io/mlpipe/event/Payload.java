@@ -2,16 +2,14 @@ package io.mlpipe.event;
 
 import static io.mlpipe.event.Field.Kind.*;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Map;
 
 /**
  * What an event of each type carries besides the common fields of {@link Event}: one record per
  * type. A component is a JSON field of the same name in snake_case ({@code durationSeconds} is
- * {@code duration_seconds}); null means absent. Clients build these records and serialize them
- * ({@link EventJson}), the agent parses into them and the pipeline model consumes them through a
- * {@link Visitor}, so a field is named once and the compiler checks every use.
+ * {@code duration_seconds}, see {@link Wire}); null means absent. Clients build these records and
+ * serialize them ({@link EventJson}), the agent parses into them and the pipeline model consumes
+ * them through a {@link Visitor}, so a field is named once and the compiler checks every use.
  */
 public sealed interface Payload {
 
@@ -64,7 +62,6 @@ public sealed interface Payload {
   }
 
   /** A run of the stage started. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record StageStarted() implements Payload {
     @Override
     public Event.Type type() {
@@ -84,7 +81,6 @@ public sealed interface Payload {
    * @param exitCode of the wrapped command
    * @param error why a run that did not succeed ended
    */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record StageFinished(
       @Field(value = ONE_OF, required = true) Status status,
       @Field(NON_NEGATIVE) Double durationSeconds,
@@ -111,7 +107,6 @@ public sealed interface Payload {
   }
 
   /** A sign of life of a running stage, with its progress (0..1) where known. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Heartbeat(@Field(RATIO) Double progress) implements Payload {
     @Override
     public Event.Type type() {
@@ -125,7 +120,6 @@ public sealed interface Payload {
   }
 
   /** Records the stage handled since its last report, by outcome (increments). */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Records(
       @Field(COUNT) Double processed,
       @Field(COUNT) Double invalid,
@@ -149,7 +143,6 @@ public sealed interface Payload {
    * @param schemaViolations increments by schema check
    * @param newestRecordTime Unix seconds of the newest record (freshness)
    */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record DataQuality(
       @Field(value = NAME, required = true) String dataset,
       @Field(RATIO) Double missingValuesRatio,
@@ -168,7 +161,6 @@ public sealed interface Payload {
   }
 
   /** The drift score of one feature. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Drift(
       @Field(value = NAME, required = true) String feature,
       @Field(value = FINITE, required = true) double score)
@@ -189,7 +181,6 @@ public sealed interface Payload {
    *
    * @param loss by split (train, validation); NaN allowed: a diverged run reports it
    */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Training(
       @Field(value = NAME, required = true) String model,
       @Field(NON_NEGATIVE) Double epoch,
@@ -212,7 +203,6 @@ public sealed interface Payload {
    *
    * @param role null: candidate
    */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record ModelMetric(
       @Field(value = NAME, required = true) String model,
       @Field(value = NAME, required = true) String version,
@@ -236,7 +226,6 @@ public sealed interface Payload {
    *
    * @param kind null: gauge; a counter's value is an increment
    */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Metric(
       @Field(value = METRIC_NAME, required = true) String name,
       @Field(ONE_OF) MetricKind kind,

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mlpipe.config.Names;
 import io.mlpipe.event.Event;
 import io.mlpipe.event.Field;
 import io.mlpipe.event.Field.Kind;
 import io.mlpipe.event.Payload;
+import io.mlpipe.event.Wire;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -48,32 +47,21 @@ public final class EventsParser {
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .build();
 
-  /** One field an event type accepts: its rule, whether it is required, its Java type. */
-  private record Spec(Kind kind, boolean required, Class<?> type) {}
-
   private static final Set<String> COMMON =
       Set.of("type", "pipeline", "stage", "time", "host", "run_id", "id");
 
-  private static final PropertyNamingStrategies.NamingBase WIRE_NAME =
-      (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
-
   /**
    * Each type's fields by wire name, in the order of its {@link Payload} record's components: the
-   * record says what a field is called and what it accepts ({@link Field}); the parser only reads
-   * it from there.
+   * record says what a field is called and what it accepts ({@link Field}); the parser reads it
+   * from there ({@link Wire}).
    */
-  private static final Map<Event.Type, Map<String, Spec>> FIELDS = new EnumMap<>(Event.Type.class);
+  private static final Map<Event.Type, Map<String, Wire.FieldSpec>> FIELDS =
+      new EnumMap<>(Event.Type.class);
 
   static {
     for (Event.Type t : Event.Type.values()) {
-      Map<String, Spec> m = new LinkedHashMap<>();
-      for (RecordComponent c : t.payload().getRecordComponents()) {
-        Field f = c.getAnnotation(Field.class);
-        if (f == null) {
-          throw new IllegalStateException(t.payload() + "." + c.getName() + " has no @Field");
-        }
-        m.put(WIRE_NAME.translate(c.getName()), new Spec(f.value(), f.required(), c.getType()));
-      }
+      Map<String, Wire.FieldSpec> m = new LinkedHashMap<>();
+      Wire.fields(t).forEach(f -> m.put(f.name(), f));
       FIELDS.put(t, java.util.Collections.unmodifiableMap(m));
     }
   }
@@ -211,7 +199,7 @@ public final class EventsParser {
     if (type == null) {
       return null;
     }
-    Map<String, Spec> spec = FIELDS.get(type);
+    Map<String, Wire.FieldSpec> spec = FIELDS.get(type);
     Map<String, Object> values = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = node.fields();
     while (it.hasNext()) {
@@ -219,7 +207,7 @@ public final class EventsParser {
       if (COMMON.contains(f.getKey())) {
         continue;
       }
-      Spec field = spec.get(f.getKey());
+      Wire.FieldSpec field = spec.get(f.getKey());
       if (field == null) {
         problems.add(
             new Problem(
@@ -237,8 +225,8 @@ public final class EventsParser {
         values.put(f.getKey(), v);
       }
     }
-    for (Map.Entry<String, Spec> f : spec.entrySet()) {
-      if (f.getValue().required() && !node.has(f.getKey())) {
+    for (Map.Entry<String, Wire.FieldSpec> f : spec.entrySet()) {
+      if (f.getValue().rule().required() && !node.has(f.getKey())) {
         problems.add(new Problem(index, f.getKey(), "required for " + type + " events"));
       }
     }
@@ -271,7 +259,7 @@ public final class EventsParser {
       return null;
     }
     // Validated above, field by field: the conversion into the record cannot fail.
-    Payload payload = JSON.convertValue(values, type.payload());
+    Payload payload = Wire.payload(type, values);
     return new Event(pipeline, stage, time, host, runId, id, payload);
   }
 
@@ -321,11 +309,11 @@ public final class EventsParser {
   private static Object value(
       int index,
       String field,
-      Spec spec,
+      Wire.FieldSpec spec,
       JsonNode v,
       Predicate<String> ownFamily,
       List<Problem> problems) {
-    Kind kind = spec.kind();
+    Kind kind = spec.rule().value();
     switch (kind) {
       case NAME -> {
         if (v.isTextual() && Names.labelValueProblem(v.asText()) == null) {

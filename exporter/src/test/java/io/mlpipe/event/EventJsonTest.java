@@ -3,7 +3,6 @@ package io.mlpipe.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.mlpipe.event.Payload.DataQuality;
 import io.mlpipe.event.Payload.Drift;
 import io.mlpipe.event.Payload.Heartbeat;
@@ -122,22 +121,17 @@ class EventJsonTest {
       }
     }
     Map<String, List<String>> fromRecords = new java.util.TreeMap<>();
-    PropertyNamingStrategies.NamingBase snake = new PropertyNamingStrategies.SnakeCaseStrategy();
     for (Event.Type t : Event.Type.values()) {
-      fromRecords.put(
-          t.name(),
-          Arrays.stream(t.payload().getRecordComponents())
-              .map(c -> snake.translate(c.getName()))
-              .toList());
+      fromRecords.put(t.name(), Wire.fields(t).stream().map(Wire.FieldSpec::name).toList());
     }
     assertThat(documented).isEqualTo(fromRecords);
   }
 
   @Test
   void aGenericClientSetsFieldsByTheirWireNamesAndAWrongOneFails() {
-    assertThat(EventJson.payload(Event.Type.records, Map.of("processed", 7L, "dropped", 1)))
+    assertThat(Wire.payload(Event.Type.records, Map.of("processed", 7L, "dropped", 1)))
         .isEqualTo(new Records(7.0, null, null, 1.0));
-    assertThatThrownBy(() -> EventJson.payload(Event.Type.records, Map.of("procesed", 7L)))
+    assertThatThrownBy(() -> Wire.payload(Event.Type.records, Map.of("procesed", 7L)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("procesed");
   }
