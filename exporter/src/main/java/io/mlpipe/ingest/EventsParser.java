@@ -69,8 +69,8 @@ public final class EventsParser {
   private EventsParser() {}
 
   /**
-   * @param ndjson one event per line instead of a JSON document
-   * @param nowSeconds the time given to events without one
+   * As {@link #parse(byte[], boolean, double, Predicate)} knowing no collector's families (tools,
+   * tests): only the agent's {@code mlpipe_*} namespace is refused to {@code metric} events.
    */
   public static Result parse(byte[] body, boolean ndjson, double nowSeconds) {
     return parse(body, ndjson, nowSeconds, name -> false);
