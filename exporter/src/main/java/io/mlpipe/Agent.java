@@ -18,6 +18,7 @@ import io.mlpipe.ingest.PushApi;
 import io.mlpipe.ingest.PushStatusApi;
 import io.mlpipe.pipeline.ConfigMetrics;
 import io.mlpipe.pipeline.PipelineStatus;
+import io.mlpipe.pipeline.PipelineView;
 import io.mlpipe.security.AuditLog;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.StoreCollector;
@@ -369,7 +370,7 @@ public final class Agent implements AutoCloseable {
     PipelinesConfig cfg = options.config().get().pipelines();
     DurableStore s = store;
     double now = System.currentTimeMillis() / 1000.0;
-    Collection<Map<String, Object>> pipelines =
+    Collection<PipelineView> pipelines =
         s == null ? List.of() : PipelineStatus.all(s.groups(), cfg, now).values();
     return PipelinesPage.render(new PipelinesPage.Model(pipelines, now, 5, options.grafanaUrl()));
   }

@@ -1,11 +1,16 @@
 package io.mlpipe.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.mlpipe.client.AgentClient;
+import io.mlpipe.pipeline.PipelineView;
+import io.mlpipe.pipeline.PushedGroupView;
+import io.mlpipe.pipeline.StageView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,13 +66,25 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    JsonNode data = doc.path("data");
-    out.print(
-        table(
-            data.isArray() ? data : AgentClient.Json.MAPPER.createArrayNode().add(data),
-            System.currentTimeMillis() / 1000.0));
+    out.print(table(pipelines(doc.path("data")), System.currentTimeMillis() / 1000.0));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The document's {@code data}: one pipeline or a list, as the records the agent wrote. A field or
+   * state this version does not know (a newer agent) is skipped or read as {@code unknown}.
+   */
+  static List<PipelineView> pipelines(JsonNode data) throws IOException {
+    ObjectReader reader =
+        AgentClient.Json.MAPPER
+            .reader()
+            .with(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE);
+    if (data.isArray()) {
+      return reader.forType(new TypeReference<List<PipelineView>>() {}).readValue(data);
+    }
+    PipelineView one = reader.forType(PipelineView.class).readValue(data);
+    return List.of(one);
   }
 
   /** The agent's {@code error} field (status API), else its {@code errors} (events API). */
@@ -88,7 +105,7 @@ final class StatusCommand implements Callable<Integer> {
    * failed, stalled, over_sla, data_problem, running, ok), then the problems, the last failure's
    * error of each stage, and groups pushed under each pipeline.
    */
-  static String table(JsonNode pipelines, double now) {
+  static String table(List<PipelineView> pipelines, double now) {
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {
@@ -102,93 +119,62 @@ final class StatusCommand implements Callable<Integer> {
           "RECORDS"
         });
     StringBuilder after = new StringBuilder();
-    for (JsonNode p : pipelines) {
-      String name = p.path("name").asText();
-      String pipelineStatus = p.path("status").asText("unknown");
-      JsonNode stages = p.path("stages");
-      if (!stages.isObject() || stages.isEmpty()) {
+    for (PipelineView p : pipelines) {
+      String name = p.name();
+      String pipelineStatus = p.status().name();
+      Map<String, StageView> stages = p.stages() == null ? Map.of() : p.stages();
+      if (stages.isEmpty()) {
         rows.add(new String[] {name, pipelineStatus, "-", "-", "-", "-", "-", "-"});
       }
-      Iterator<Map.Entry<String, JsonNode>> it = stages.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
-        JsonNode s = e.getValue();
-        boolean running = s.path("status").asText().equals("running");
-        double lastEnd =
-            Math.max(s.path("last_success").asDouble(0), s.path("last_failure").asDouble(0));
-        double lastStart = s.path("last_start").asDouble(0);
+      for (Map.Entry<String, StageView> e : stages.entrySet()) {
+        StageView s = e.getValue();
+        boolean running = s.status() == StageView.RunState.running;
+        double lastEnd = Math.max(orZero(s.lastSuccess()), orZero(s.lastFailure()));
+        double lastStart = orZero(s.lastStart());
         String lastRun =
             running && lastStart > 0
                 ? "started " + age(now - lastStart) + " ago"
                 : lastEnd > 0 ? age(now - lastEnd) + " ago" : "-";
         // A run in progress shows its own duration so far, not the last finished run's.
-        String durationField = running ? "duration_seconds" : "last_duration_seconds";
-        String duration = s.has(durationField) ? age(s.path(durationField).asDouble()) : "-";
-        if (s.has("sla_seconds")) {
-          duration += " / " + age(s.path("sla_seconds").asDouble());
-          if (s.path("over_sla").asBoolean(false)) {
+        Double judged = running ? s.durationSeconds() : s.lastDurationSeconds();
+        String duration = judged != null ? age(judged) : "-";
+        if (s.slaSeconds() != null) {
+          duration += " / " + age(s.slaSeconds());
+          if (Boolean.TRUE.equals(s.overSla())) {
             duration += " OVER";
           }
         }
         String heartbeat =
-            s.has("heartbeat_age_seconds")
-                ? age(s.path("heartbeat_age_seconds").asDouble()) + " ago"
-                : "-";
-        StringBuilder records = new StringBuilder();
-        Iterator<Map.Entry<String, JsonNode>> rec = s.path("records").fields();
-        while (rec.hasNext()) {
-          Map.Entry<String, JsonNode> x = rec.next();
-          if (x.getValue().asDouble() > 0 || x.getKey().equals("processed")) {
-            records.append(records.length() > 0 ? " " : "");
-            records.append(x.getKey()).append('=').append(count(x.getValue().asDouble()));
-          }
-        }
-        String status = s.path("health").asText(s.path("status").asText("unknown"));
-        if (s.has("progress") && running) {
-          status += String.format(Locale.ROOT, " %.0f%%", s.path("progress").asDouble() * 100);
+            s.heartbeatAgeSeconds() != null ? age(s.heartbeatAgeSeconds()) + " ago" : "-";
+        String status = s.health().name();
+        if (s.progress() != null && running) {
+          status += String.format(Locale.ROOT, " %.0f%%", s.progress() * 100);
         }
         rows.add(
             new String[] {
-              name,
-              pipelineStatus,
-              e.getKey(),
-              status,
-              lastRun,
-              duration,
-              heartbeat,
-              records.length() == 0 ? "-" : records.toString()
+              name, pipelineStatus, e.getKey(), status, lastRun, duration, heartbeat, records(s)
             });
-        if (s.path("last_error").isTextual()) {
+        if (s.lastError() != null) {
           after.append(name).append('/').append(e.getKey()).append(" last failure:\n");
-          s.path("last_error")
-              .asText()
-              .lines()
-              .forEach(l -> after.append("  | ").append(l).append('\n'));
+          s.lastError().lines().forEach(l -> after.append("  | ").append(l).append('\n'));
         }
       }
-      for (JsonNode problem : p.path("problems")) {
-        after.append("problem: ").append(problem.asText()).append('\n');
+      for (String problem : p.problems()) {
+        after.append("problem: ").append(problem).append('\n');
       }
-      for (JsonNode g : p.path("pushed")) {
+      for (PushedGroupView g : p.pushed() == null ? List.<PushedGroupView>of() : p.pushed()) {
         List<String> key = new ArrayList<>();
-        g.path("grouping_key")
-            .fields()
-            .forEachRemaining(k -> key.add(k.getKey() + "=" + k.getValue().asText()));
-        List<String> families = new ArrayList<>();
-        g.path("families").forEach(f -> families.add(f.asText()));
+        g.groupingKey().forEach((k, v) -> key.add(k + "=" + v));
         after
             .append(name)
             .append(" pushed {")
             .append(String.join(",", key))
             .append("}: last push ")
-            .append(g.has("last_push") ? age(now - g.path("last_push").asDouble()) + " ago" : "-")
+            .append(g.lastPush() != null ? age(now - g.lastPush()) + " ago" : "-")
             .append(", last failed push ")
-            .append(
-                g.has("last_push_failure")
-                    ? age(now - g.path("last_push_failure").asDouble()) + " ago"
-                    : "-")
+            .append(g.lastPushFailure() != null ? age(now - g.lastPushFailure()) + " ago" : "-")
             .append(", families ")
-            .append(String.join(" ", families))
+            .append(String.join(" ", g.families()))
             .append('\n');
       }
     }
@@ -213,6 +199,30 @@ final class StatusCommand implements Callable<Integer> {
       b.append("(no pipelines yet)\n");
     }
     return b.append(after).toString();
+  }
+
+  /** The outcomes counted, in name order; zeros only for {@code processed}. */
+  private static String records(StageView s) {
+    StageView.Records r = s.records();
+    if (r == null) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    addRecords(parts, "corrupt", r.corrupt(), false);
+    addRecords(parts, "dropped", r.dropped(), false);
+    addRecords(parts, "invalid", r.invalid(), false);
+    addRecords(parts, "processed", r.processed(), true);
+    return parts.isEmpty() ? "-" : String.join(" ", parts);
+  }
+
+  private static void addRecords(List<String> parts, String outcome, Double n, boolean evenZero) {
+    if (n != null && (n > 0 || evenZero)) {
+      parts.add(outcome + "=" + count(n));
+    }
+  }
+
+  private static double orZero(Double d) {
+    return d == null ? 0 : d;
   }
 
   /** 42s, 3m20s, 2h05m, 3d04h. */

@@ -2,6 +2,7 @@ package io.mlpipe.ingest;
 
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.pipeline.PipelineStatus;
+import io.mlpipe.pipeline.PipelineView;
 import io.mlpipe.security.RequestAuth;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Group;
@@ -99,7 +100,7 @@ public final class PipelinesApi extends HttpServlet {
     if (s == null) {
       return;
     }
-    Map<String, Map<String, Object>> all =
+    Map<String, PipelineView> all =
         PipelineStatus.all(s.groups(), pipelines.get(), System.currentTimeMillis() / 1000.0);
     String path = req.getPathInfo();
     if (path == null || path.equals("/")) {
@@ -107,7 +108,7 @@ public final class PipelinesApi extends HttpServlet {
       return;
     }
     String name = path.substring(1);
-    Map<String, Object> one = all.get(name);
+    PipelineView one = all.get(name);
     if (one == null) {
       resp.setStatus(404);
       PushStatusApi.write(

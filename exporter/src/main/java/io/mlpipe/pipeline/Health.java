@@ -1,5 +1,7 @@
 package io.mlpipe.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+
 /**
  * The state of a stage, and of a pipeline (its worst stage), worst first: the one order the status
  * page, {@code mlpipe status} and {@code GET /api/v1/pipelines} use (README, "Pipeline status").
@@ -11,7 +13,7 @@ package io.mlpipe.pipeline;
 public enum Health {
   /** The last finished run failed and none runs now. */
   failed,
-  /** A run is in progress but has sent no heartbeat for {@link PipelineStatus#STALL_SECONDS}. */
+  /** A run is in progress but has sent no heartbeat for {@link Thresholds#STALL_SECONDS}. */
   stalled,
   /** The run in progress, or else the last finished run, took longer than the stage's SLA. */
   over_sla,
@@ -21,7 +23,8 @@ public enum Health {
   running,
   /** The last run succeeded and nothing above applies. */
   ok,
-  /** Nothing has run yet. */
+  /** Nothing has run yet (also a state a newer agent sends that this version does not know). */
+  @JsonEnumDefaultValue
   unknown;
 
   /** The worse of two. */

@@ -7,26 +7,40 @@ import io.mlpipe.store.LabelSet;
 import io.mlpipe.store.Series;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The models of one pipeline for the status: by model and role, the version that holds the role
- * ({@code mlpipe_model_info}) and each metric with the version it was reported for, so an {@code
- * accuracy} of v1 is never shown beside a later {@code auc} push's v2.
- *
- * <pre>{@code
- * {"xgb": {"candidate": {"version": "v2",
- *                        "metrics": {"auc": {"value": 0.91, "version": "v2"},
- *                                    "accuracy": {"value": 0.8, "version": "v1"}}}}}
- * }</pre>
+ * The models of one pipeline for the status ({@link ModelView} by model name), from {@code
+ * mlpipe_model_metric}, {@code mlpipe_model_info} and the version bookkeeping of each metric.
  */
 final class ModelTable {
 
   private ModelTable() {}
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> of(Map<String, Family> f) {
-    Map<String, Object> models = new TreeMap<>();
+  /** A role while it is read. */
+  private static final class RoleAcc {
+    String version;
+    SortedMap<String, ModelView.Metric> metrics;
+
+    ModelView.Role view() {
+      return new ModelView.Role(version, metrics);
+    }
+  }
+
+  /** A model's roles while they are read: candidate and production (the events API's roles). */
+  private static final class ModelAcc {
+    final Map<String, RoleAcc> roles = new LinkedHashMap<>();
+
+    ModelView view() {
+      RoleAcc c = roles.get("candidate");
+      RoleAcc p = roles.get("production");
+      return new ModelView(c == null ? null : c.view(), p == null ? null : p.view());
+    }
+  }
+
+  static SortedMap<String, ModelView> of(Map<String, Family> f) {
+    Map<String, ModelAcc> models = new TreeMap<>();
     Family metrics = f.get(MODEL_METRIC);
     if (metrics != null) {
       // Per model, role and metric: the version of the latest report (value = its time).
@@ -44,25 +58,26 @@ final class ModelTable {
           continue;
         }
         LabelSet l = s.labels();
-        Map<String, Object> metric = new LinkedHashMap<>();
-        metric.put("value", v.value());
         Series.Value version = latest.get(key(l));
-        if (version != null) {
-          metric.put("version", version.labels().get("version"));
+        RoleAcc role = role(models, l.get("model"), l.get("role"));
+        if (role.metrics == null) {
+          role.metrics = new TreeMap<>();
         }
-        ((Map<String, Object>)
-                role(models, l.get("model"), l.get("role"))
-                    .computeIfAbsent("metrics", x -> new TreeMap<>()))
-            .put(l.get("metric"), metric);
+        role.metrics.put(
+            l.get("metric"),
+            new ModelView.Metric(
+                v.value(), version == null ? null : version.labels().get("version")));
       }
     }
     Family info = f.get(MODEL_INFO);
     if (info != null) {
       for (LabelSet l : info.series().keySet()) {
-        role(models, l.get("model"), l.get("role")).put("version", l.get("version"));
+        role(models, l.get("model"), l.get("role")).version = l.get("version");
       }
     }
-    return models;
+    SortedMap<String, ModelView> out = new TreeMap<>();
+    models.forEach((name, m) -> out.put(name, m.view()));
+    return out;
   }
 
   /** The key of one metric of one model in one role. */
@@ -70,10 +85,10 @@ final class ModelTable {
     return l.get("model") + "\u0000" + l.get("role") + "\u0000" + l.get("metric");
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> role(Map<String, Object> models, String model, String role) {
-    Map<String, Object> m =
-        (Map<String, Object>) models.computeIfAbsent(model, x -> new TreeMap<>());
-    return (Map<String, Object>) m.computeIfAbsent(role, x -> new LinkedHashMap<>());
+  private static RoleAcc role(Map<String, ModelAcc> models, String model, String role) {
+    return models
+        .computeIfAbsent(model, x -> new ModelAcc())
+        .roles
+        .computeIfAbsent(role, x -> new RoleAcc());
   }
 }

@@ -154,7 +154,8 @@ class ClientCommandsTest {
                      "last_push":998,"families":["gpu_seconds_total","loss"]}]},
          {"name":"fresh","status":"unknown"}]
         """;
-    String table = StatusCommand.table(new ObjectMapper().readTree(json), 1000);
+    String table =
+        StatusCommand.table(StatusCommand.pipelines(new ObjectMapper().readTree(json)), 1000);
     assertThat(table.lines().toList())
         .containsExactly(
             "PIPELINE  STATUS   STAGE  STAGE STATUS  LAST RUN        DURATION / SLA      HEARTBEAT  RECORDS",
