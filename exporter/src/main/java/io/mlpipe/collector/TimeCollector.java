@@ -86,13 +86,16 @@ final class TimeCollector implements Collector {
     if (last != null && last.zone.equals(zone) && last.dst == dst) {
       return last.abbreviation;
     }
-    String abbreviation =
-        java.util.TimeZone.getTimeZone(zone)
-            .getDisplayName(dst, java.util.TimeZone.SHORT, Locale.ROOT);
+    String abbreviation;
     if (zone.getId().equals("Z") || zone.getId().equals("UTC") || zone.getId().equals("Etc/UTC")) {
-      abbreviation = "UTC";
-    } else if (abbreviation.startsWith("GMT") && abbreviation.length() > 3) {
-      abbreviation = zone.getDisplayName(TextStyle.SHORT, Locale.ROOT);
+      abbreviation = "UTC"; // without loading the JDK's locale data (heap) on most servers
+    } else {
+      abbreviation =
+          java.util.TimeZone.getTimeZone(zone)
+              .getDisplayName(dst, java.util.TimeZone.SHORT, Locale.ROOT);
+      if (abbreviation.startsWith("GMT") && abbreviation.length() > 3) {
+        abbreviation = zone.getDisplayName(TextStyle.SHORT, Locale.ROOT);
+      }
     }
     this.lastZone = new ZoneName(zone, dst, abbreviation);
     return abbreviation;
