@@ -39,19 +39,18 @@ public final class CdsTraining {
           "application/json",
           "{\"type\":\"records\",\"pipeline\":\"cds\",\"stage\":\"s\",\"processed\":1}");
       code =
-          Main.commandLine()
-              .execute(
-                  "run",
-                  "--agent",
-                  url,
-                  "--spool-dir",
-                  dir.resolve("spool").toString(),
-                  "--pipeline",
-                  "cds",
-                  "--stage",
-                  "train",
-                  "--",
-                  "true");
+          Main.run(
+              "run",
+              "--agent",
+              url,
+              "--spool-dir",
+              dir.resolve("spool").toString(),
+              "--pipeline",
+              "cds",
+              "--stage",
+              "train",
+              "--",
+              "true");
       request("GET", url + "/metrics", null, null);
       request("GET", url + "/pipelines", null, null);
     } finally {

@@ -7,13 +7,16 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One metric family as a collector builds it: the name exactly as exposed (with {@code _total} for
@@ -108,38 +111,74 @@ public final class Family {
 
   /** The client_java snapshot (a counter without {@code _total}, an info without {@code _info}). */
   public MetricSnapshot build() {
+    MetricMetadata meta = metadata();
     switch (type) {
       case COUNTER -> {
-        CounterSnapshot.Builder b =
-            CounterSnapshot.builder().name(strip(name, "_total")).help(help);
+        List<CounterDataPointSnapshot> data = new ArrayList<>(points.size());
         points.forEach(
             p ->
-                b.dataPoint(
+                data.add(
                     CounterDataPointSnapshot.builder().labels(p.labels).value(p.value).build()));
-        return b.build();
+        return new CounterSnapshot(meta, data);
       }
       case INFO -> {
-        InfoSnapshot.Builder b = InfoSnapshot.builder().name(strip(name, "_info")).help(help);
-        points.forEach(p -> b.dataPoint(InfoDataPointSnapshot.builder().labels(p.labels).build()));
-        return b.build();
+        List<InfoDataPointSnapshot> data = new ArrayList<>(points.size());
+        points.forEach(p -> data.add(InfoDataPointSnapshot.builder().labels(p.labels).build()));
+        return new InfoSnapshot(meta, data);
       }
       case UNTYPED -> {
-        UnknownSnapshot.Builder b = UnknownSnapshot.builder().name(name).help(help);
+        List<UnknownDataPointSnapshot> data = new ArrayList<>(points.size());
         points.forEach(
             p ->
-                b.dataPoint(
+                data.add(
                     UnknownDataPointSnapshot.builder().labels(p.labels).value(p.value).build()));
-        return b.build();
+        return new UnknownSnapshot(meta, data);
       }
       default -> {
-        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+        List<GaugeDataPointSnapshot> data = new ArrayList<>(points.size());
         points.forEach(
             p ->
-                b.dataPoint(
-                    GaugeDataPointSnapshot.builder().labels(p.labels).value(p.value).build()));
-        return b.build();
+                data.add(GaugeDataPointSnapshot.builder().labels(p.labels).value(p.value).build()));
+        return new GaugeSnapshot(meta, data);
       }
     }
+  }
+
+  private record MetaKey(Type type, String name, String help) {}
+
+  /**
+   * client_java's metadata per (type, name, help), made once: building it validates the name (a
+   * regex and a UTF-8 scan) and a host scrape builds ~200 families, the same ones every time. The
+   * names come from the collectors' code and the kernel's field names, so the map stays small; the
+   * bound only guards against a collector that would name families after data.
+   */
+  private static final Map<MetaKey, MetricMetadata> METADATA = new ConcurrentHashMap<>();
+
+  private static final int MAX_METADATA = 4096;
+
+  private MetricMetadata metadata() {
+    MetaKey key = new MetaKey(type, name, help);
+    MetricMetadata meta = METADATA.get(key);
+    if (meta == null) {
+      // The builders' own metadata, so that it is exactly what they would build.
+      meta =
+          switch (type) {
+            case COUNTER ->
+                CounterSnapshot.builder()
+                    .name(strip(name, "_total"))
+                    .help(help)
+                    .build()
+                    .getMetadata();
+            case INFO ->
+                InfoSnapshot.builder().name(strip(name, "_info")).help(help).build().getMetadata();
+            case UNTYPED -> UnknownSnapshot.builder().name(name).help(help).build().getMetadata();
+            default -> GaugeSnapshot.builder().name(name).help(help).build().getMetadata();
+          };
+      if (METADATA.size() < MAX_METADATA) {
+        METADATA.put(key, meta);
+      }
+    }
+    return meta;
   }
 
   private static String strip(String s, String suffix) {

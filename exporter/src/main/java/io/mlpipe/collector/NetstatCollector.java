@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,11 @@ final class NetstatCollector implements Collector {
   private final Path snmp;
   private final Path snmp6;
   private final Pattern fields;
+  // Protocol_Field -> whether --collector.netstat.fields selects it. The kernel's field names are
+  // the same on every scrape (a few hundred), so each is matched against the pattern once instead
+  // of
+  // on every scrape (the regex was the largest part of this collector's time in a JFR profile).
+  private final Map<String, Boolean> selected = new ConcurrentHashMap<>();
 
   NetstatCollector(HostPaths paths, Pattern fields) {
     this.netstat = paths.proc("net/netstat");
@@ -53,7 +59,7 @@ final class NetstatCollector implements Collector {
       for (Map.Entry<String, Double> v : p.getValue().entrySet()) {
         String key = p.getKey() + "_" + v.getKey();
         // find(): Go's MatchString, anchored only where the pattern says so.
-        if (fields.matcher(key).find()) {
+        if (selected.computeIfAbsent(key, k -> fields.matcher(k).find())) {
           out.add(Family.untyped(PREFIX + key, "Statistic " + p.getKey() + v.getKey() + "."))
               .add(v.getValue());
         }

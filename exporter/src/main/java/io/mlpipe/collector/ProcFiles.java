@@ -48,9 +48,49 @@ public final class ProcFiles {
     }
   }
 
-  /** Splits on runs of whitespace, ignoring leading whitespace. */
+  private static final String[] NO_FIELDS = new String[0];
+
+  /**
+   * Splits on runs of whitespace, ignoring leading and trailing whitespace. A scan instead of
+   * {@code split("\\s+")}: every collector splits every line of its files on every scrape, and the
+   * regex (matcher, intermediate list) was a tenth of a host scrape's CPU time in a JFR profile.
+   */
   public static String[] fields(String line) {
-    String s = line.strip();
-    return s.isEmpty() ? new String[0] : s.split("\\s+");
+    int n = line.length();
+    int count = 0;
+    for (int i = 0; i < n; ) {
+      while (i < n && space(line.charAt(i))) {
+        i++;
+      }
+      if (i < n) {
+        count++;
+      }
+      while (i < n && !space(line.charAt(i))) {
+        i++;
+      }
+    }
+    if (count == 0) {
+      return NO_FIELDS;
+    }
+    String[] out = new String[count];
+    int k = 0;
+    for (int i = 0; i < n; ) {
+      while (i < n && space(line.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && !space(line.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        out[k++] = line.substring(start, i);
+      }
+    }
+    return out;
+  }
+
+  /** The characters of the regex {@code \s}: space, tab, newline, vertical tab, form feed, CR. */
+  private static boolean space(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
   }
 }

@@ -26,6 +26,8 @@ final class TimeCollector implements Collector {
 
   private final Path clocksources;
   private final Clock clock;
+  private volatile ZoneName lastZone;
+  private volatile List<Path> dirs;
 
   TimeCollector(HostPaths paths) {
     this(paths, Clock.systemDefaultZone());
@@ -44,16 +46,8 @@ final class TimeCollector implements Collector {
         .add(now.getEpochSecond() + now.getNano() / 1e9);
     ZoneId zone = clock.getZone();
     boolean dst = zone.getRules().isDaylightSavings(now);
-    String abbreviation =
-        java.util.TimeZone.getTimeZone(zone)
-            .getDisplayName(dst, java.util.TimeZone.SHORT, Locale.ROOT);
-    if (zone.getId().equals("Z") || zone.getId().equals("UTC") || zone.getId().equals("Etc/UTC")) {
-      abbreviation = "UTC";
-    } else if (abbreviation.startsWith("GMT") && abbreviation.length() > 3) {
-      abbreviation = zone.getDisplayName(TextStyle.SHORT, Locale.ROOT);
-    }
     out.add(Family.gauge(ZONE_OFFSET, "System time zone offset in seconds.", "time_zone"))
-        .add(zone.getRules().getOffset(now).getTotalSeconds(), abbreviation);
+        .add(zone.getRules().getOffset(now).getTotalSeconds(), abbreviation(zone, dst));
 
     Family available =
         out.add(
@@ -82,7 +76,48 @@ final class TimeCollector implements Collector {
     return out.snapshots();
   }
 
+  /**
+   * The zone's short name ("CET", "CEST"), remembered per zone and daylight-saving state: looking
+   * it up walks the JDK's locale data (TimeZoneNameUtility) and took more of a scrape than the rest
+   * of this collector.
+   */
+  private String abbreviation(ZoneId zone, boolean dst) {
+    ZoneName last = this.lastZone;
+    if (last != null && last.zone.equals(zone) && last.dst == dst) {
+      return last.abbreviation;
+    }
+    String abbreviation;
+    if (zone.getId().equals("Z") || zone.getId().equals("UTC") || zone.getId().equals("Etc/UTC")) {
+      abbreviation = "UTC"; // without loading the JDK's locale data (heap) on most servers
+    } else {
+      abbreviation =
+          java.util.TimeZone.getTimeZone(zone)
+              .getDisplayName(dst, java.util.TimeZone.SHORT, Locale.ROOT);
+      if (abbreviation.startsWith("GMT") && abbreviation.length() > 3) {
+        abbreviation = zone.getDisplayName(TextStyle.SHORT, Locale.ROOT);
+      }
+    }
+    this.lastZone = new ZoneName(zone, dst, abbreviation);
+    return abbreviation;
+  }
+
+  private record ZoneName(ZoneId zone, boolean dst, String abbreviation) {}
+
+  /**
+   * The clocksource devices (clocksource0, ...), listed once: the kernel registers them at boot and
+   * never adds a device directory later, and listing with a glob compiled a regex on every scrape.
+   * Their files (the current clocksource can be switched at run time) are read on every scrape.
+   */
   private List<Path> clocksourceDirs() throws IOException {
+    List<Path> dirs = this.dirs;
+    if (dirs == null) {
+      dirs = listClocksourceDirs();
+      this.dirs = dirs;
+    }
+    return dirs;
+  }
+
+  private List<Path> listClocksourceDirs() throws IOException {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(clocksources)) {
       return out;
@@ -91,6 +126,6 @@ final class TimeCollector implements Collector {
       dirs.forEach(out::add);
     }
     out.sort(null);
-    return out;
+    return List.copyOf(out);
   }
 }

@@ -76,9 +76,38 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells Jetty how many object references fill a cache line (it pads its queues with them) before
+   * its MemoryUtils asks: unless the system property is set, it asks the platform MBean server
+   * whether compressed oops are on, and starting that server registers and introspects every
+   * platform MXBean (~150 JMX classes, a few MB of heap) in an agent that has no other use for it.
+   * The same answer, from the HotSpot diagnostic bean directly.
+   */
+  static void referencesPerCacheLine() {
+    String key = "org.eclipse.jetty.util.referencesPerCacheLine";
+    if (System.getProperty(key) != null) {
+      return;
+    }
+    // Jetty's own default and property; not MemoryUtils.getCacheLineBytes(), whose class
+    // initialisation is what asks the MBean server.
+    int lineBytes = Integer.getInteger("org.eclipse.jetty.util.cacheLineBytes", 64);
+    try {
+      boolean compressed =
+          Boolean.parseBoolean(
+              java.lang.management.ManagementFactory.getPlatformMXBean(
+                      com.sun.management.HotSpotDiagnosticMXBean.class)
+                  .getVMOption("UseCompressedOops")
+                  .getValue());
+      System.setProperty(key, Integer.toString(lineBytes / (compressed ? 4 : 8)));
+    } catch (RuntimeException e) {
+      // not HotSpot: Jetty asks as before
+    }
+  }
+
   public HttpServer(
       ListenAddress address, List<Route> routes, PrometheusRegistry registry, Security security) {
     HttpConfig limits = security.startup();
+    referencesPerCacheLine();
     QueuedThreadPool threads =
         new QueuedThreadPool(Math.max(16, limits.maxConcurrentRequests() + 16), 4);
     threads.setName("http");

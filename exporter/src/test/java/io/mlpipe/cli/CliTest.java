@@ -43,6 +43,39 @@ class CliTest {
     return err.toString().lines().toList();
   }
 
+  /**
+   * The client subcommands are built alone (Main.clientCommandLine) so that `mlpipe run` starts its
+   * command sooner; to a user they are the same: name, usage errors, exit code 2, help.
+   */
+  @ParameterizedTest
+  @CsvSource({"run", "push", "flush", "status"})
+  void aClientSubcommandBuiltAloneIsTheSameCommand(String name) {
+    CommandLine alone = Main.clientCommandLine(name);
+    CommandLine whole = Main.commandLine().getSubcommands().get(name);
+    CommandLine sub = alone.getSubcommands().get(name);
+    assertThat(sub.getCommandSpec().qualifiedName()).isEqualTo("mlpipe " + name);
+    assertThat(sub.getCommandSpec().options().stream().map(o -> o.longestName()).toList())
+        .isEqualTo(whole.getCommandSpec().options().stream().map(o -> o.longestName()).toList());
+    assertThat(sub.getUsageMessage()).isEqualTo(whole.getUsageMessage());
+    for (CommandLine c : List.of(alone, sub)) {
+      c.setErr(new PrintWriter(err, true));
+    }
+    assertThat(alone.execute(name, "--pipeline", "p", "--no-such-flag")).isEqualTo(2);
+    String aloneSaid = err.toString();
+    err.getBuffer().setLength(0);
+    assertThat(run(name, "--pipeline", "p", "--no-such-flag")).isEqualTo(2);
+    assertThat(aloneSaid).isEqualTo(err.toString()).contains("see 'mlpipe " + name + " --help'");
+  }
+
+  @Test
+  void runBuiltAloneStillLeavesTheCommandsFlagsToTheCommand() {
+    CommandLine.ParseResult parsed =
+        Main.clientCommandLine("run")
+            .parseArgs("run", "--pipeline", "p", "--stage", "s", "python", "x.py", "--lr", "1");
+    assertThat(parsed.subcommand().matchedPositionals().get(0).<List<String>>getValue())
+        .containsExactly("python", "x.py", "--lr", "1");
+  }
+
   @Test
   void unknownFlagIsAUsageErrorWithExitCode2() {
     assertThat(run("serve", "--web.listen-adress=:1")).isEqualTo(2);

@@ -291,6 +291,38 @@ class ProcCollectorsTest {
         .contains("node_time_clocksource_available_info{clocksource=\"kvm-clock\",device=\"0\"} 1");
   }
 
+  /** The zone's short name is remembered per daylight-saving state, so it follows the switch. */
+  @Test
+  void timeZoneNameFollowsDaylightSavingTime() throws Exception {
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            java.time.Instant.parse("2026-01-15T12:00:00Z"));
+    java.time.Clock clock =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return berlin;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return now.get();
+          }
+        };
+    TimeCollector time = new TimeCollector(paths(), clock);
+    assertThat(scrape(time)).contains("node_time_zone_offset_seconds{time_zone=\"CET\"} 3600.0");
+    now.set(java.time.Instant.parse("2026-07-15T12:00:00Z"));
+    assertThat(scrape(time)).contains("node_time_zone_offset_seconds{time_zone=\"CEST\"} 7200.0");
+    now.set(java.time.Instant.parse("2026-12-15T12:00:00Z"));
+    assertThat(scrape(time)).contains("node_time_zone_offset_seconds{time_zone=\"CET\"} 3600.0");
+  }
+
   /** The value of an unlabelled series in a text exposition. */
   static double value(String text, String name) {
     return text.lines()
