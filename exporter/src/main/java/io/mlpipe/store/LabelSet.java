@@ -30,10 +30,35 @@ public final class LabelSet implements Comparable<LabelSet> {
     String[] pairs = new String[sorted.size() * 2];
     int i = 0;
     for (Map.Entry<String, String> e : sorted.entrySet()) {
-      pairs[i++] = e.getKey().intern();
-      pairs[i++] = e.getValue();
+      pairs[i++] = canonical(e.getKey());
+      pairs[i++] = canonical(e.getValue());
     }
     return new LabelSet(pairs);
+  }
+
+  /**
+   * Recently seen short strings, by hash: a lossy, bounded cache (a slot keeps the last string that
+   * hashed to it). Label values repeat across the series of a family and across groups ({@code
+   * stage="train"} in every series, the same series pushed by every instance); sharing one String
+   * saved ~48 bytes per repeated value and per stored series. Racy on purpose: a String is safely
+   * published by its final fields, and a lost update only costs a duplicate.
+   */
+  private static final String[] RECENT = new String[1 << 14];
+
+  private static final int MAX_CANONICAL_LENGTH = 64;
+
+  static String canonical(String s) {
+    if (s.length() > MAX_CANONICAL_LENGTH) {
+      return s;
+    }
+    int h = s.hashCode();
+    int slot = (h ^ (h >>> 14)) & (RECENT.length - 1);
+    String seen = RECENT[slot];
+    if (seen != null && seen.equals(s)) {
+      return seen;
+    }
+    RECENT[slot] = s;
+    return s;
   }
 
   /** From alternating names and values, e.g. {@code of("job", "train", "instance", "")}. */
