@@ -3,7 +3,6 @@ package io.mlpipe.store;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An immutable set of label pairs sorted by name; the identity of a series within a family and of a
@@ -26,10 +25,13 @@ public final class LabelSet implements Comparable<LabelSet> {
     if (labels.isEmpty()) {
       return EMPTY;
     }
-    TreeMap<String, String> sorted = new TreeMap<>(labels);
-    String[] pairs = new String[sorted.size() * 2];
+    // Sorted as a small array rather than through a TreeMap: this runs for every pushed series.
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, String>[] sorted = labels.entrySet().toArray(new Map.Entry[0]);
+    Arrays.sort(sorted, Map.Entry.comparingByKey());
+    String[] pairs = new String[sorted.length * 2];
     int i = 0;
-    for (Map.Entry<String, String> e : sorted.entrySet()) {
+    for (Map.Entry<String, String> e : sorted) {
       pairs[i++] = canonical(e.getKey());
       pairs[i++] = canonical(e.getValue());
     }
@@ -102,9 +104,32 @@ public final class LabelSet implements Comparable<LabelSet> {
     if (other.pairs.length == 0) {
       return this;
     }
-    Map<String, String> m = toMap();
-    m.putAll(other.toMap());
-    return of(m);
+    if (pairs.length == 0) {
+      return other;
+    }
+    // Both are sorted by name: one merge, no maps (this runs for every pushed series).
+    String[] a = pairs;
+    String[] b = other.pairs;
+    String[] out = new String[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length || j < b.length) {
+      int c = i == a.length ? 1 : j == b.length ? -1 : a[i].compareTo(b[j]);
+      if (c < 0) {
+        out[k++] = a[i];
+        out[k++] = a[i + 1];
+        i += 2;
+      } else {
+        out[k++] = b[j];
+        out[k++] = b[j + 1];
+        j += 2;
+        if (c == 0) {
+          i += 2;
+        }
+      }
+    }
+    return new LabelSet(k == out.length ? out : Arrays.copyOf(out, k));
   }
 
   public Map<String, String> toMap() {

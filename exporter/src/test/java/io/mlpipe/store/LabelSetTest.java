@@ -26,4 +26,18 @@ class LabelSetTest {
     assertThat(a).isEqualTo(b);
     assertThat(b.get("k")).isNotSameAs(a.get("k"));
   }
+
+  /** The merge of two sorted sets gives what merging their maps gave: {@code other} wins. */
+  @Test
+  void overriddenByMergesAndTheOtherWins() {
+    LabelSet body = LabelSet.of("job", "body", "a", "1", "z", "2", "m", "3");
+    LabelSet key = LabelSet.of("job", "key", "instance", "i", "zz", "4");
+    Map<String, String> expected = new java.util.TreeMap<>(body.toMap());
+    expected.putAll(key.toMap());
+    assertThat(body.overriddenBy(key)).isEqualTo(LabelSet.of(expected));
+    assertThat(body.overriddenBy(key).toMap()).containsExactlyEntriesOf(expected);
+    assertThat(LabelSet.EMPTY.overriddenBy(key)).isEqualTo(key);
+    assertThat(body.overriddenBy(LabelSet.EMPTY)).isEqualTo(body);
+    assertThat(body.overriddenBy(body)).isEqualTo(body);
+  }
 }
