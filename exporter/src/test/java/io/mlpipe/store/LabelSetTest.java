@@ -40,4 +40,33 @@ class LabelSetTest {
     assertThat(body.overriddenBy(LabelSet.EMPTY)).isEqualTo(body);
     assertThat(body.overriddenBy(body)).isEqualTo(body);
   }
+
+  /** Hash and order are those of the interleaved pairs this class held before. */
+  @Test
+  void hashAndOrderAsThePairsArray() {
+    LabelSet a = LabelSet.of("job", "j", "instance", "i1");
+    assertThat(a.hashCode())
+        .isEqualTo(java.util.Arrays.hashCode(new String[] {"instance", "i1", "job", "j"}));
+    LabelSet b = LabelSet.of("job", "j", "instance", "i2");
+    LabelSet c = LabelSet.of("instance", "i1");
+    LabelSet d = LabelSet.of("a", "z", "job", "j");
+    assertThat(a.compareTo(b)).isNegative();
+    assertThat(b.compareTo(a)).isPositive();
+    assertThat(c.compareTo(a)).isNegative();
+    assertThat(a.compareTo(c)).isPositive();
+    assertThat(d.compareTo(a)).isNegative();
+    assertThat(a.compareTo(LabelSet.of("instance", "i1", "job", "j"))).isZero();
+  }
+
+  /** Sets with the same names share one array of names, which is what a stored series saves. */
+  @Test
+  void setsWithTheSameNamesAreEqualByValue() {
+    LabelSet a = LabelSet.of("series", "s1", "stage", "train");
+    LabelSet b = LabelSet.of("stage", "train", "series", "s2");
+    assertThat(a).isNotEqualTo(b);
+    assertThat(a.overriddenBy(LabelSet.of("series", "s2"))).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a.toString()).isEqualTo("{series=\"s1\",stage=\"train\"}");
+    assertThat(a.get("stage")).isEqualTo("train");
+    assertThat(a.get("none")).isNull();
+  }
 }
