@@ -13,21 +13,37 @@ import java.util.Set;
  * A family's series by their labels, immutable and compact: the series in insertion order in one
  * array, found by an open-addressing table of indexes. A {@code LinkedHashMap} cost ~48 bytes per
  * entry on top of the series; this costs ~12, which is most of what a stored series weighs besides
- * its labels. Each key is its series' own {@link Series#labels()}.
+ * its labels. A family of plain values (counters, gauges: nearly every pushed series) keeps labels
+ * and values in two arrays and makes the {@link Series.Value} when asked, 16 bytes less per series.
+ * Each key is its series' own {@link Series#labels()}.
  */
 final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
-  static final SeriesMap EMPTY = new SeriesMap(new Series[0]);
+  static final SeriesMap EMPTY = new SeriesMap(new Series[0], null, null);
 
   /** Up to this many series a lookup scans the array; above it the index is built. */
   private static final int SCAN_UP_TO = 8;
 
-  private final Series[] series;
+  private final Series[] series; // null when the family holds plain values only
+  private final LabelSet[] labels; // with values: the plain values' labels, else null
+  private final double[] values;
+  private final int size;
   private final int[] index; // slot -> position + 1, 0 = empty; null when scanning
 
-  private SeriesMap(Series[] series) {
+  private SeriesMap(Series[] series, LabelSet[] labels, double[] values) {
     this.series = series;
-    this.index = series.length > SCAN_UP_TO ? buildIndex(series) : null;
+    this.labels = labels;
+    this.values = values;
+    this.size = series != null ? series.length : labels.length;
+    this.index = size > SCAN_UP_TO ? buildIndex() : null;
+  }
+
+  private LabelSet labelsAt(int i) {
+    return series != null ? series[i].labels() : labels[i];
+  }
+
+  private Series seriesAt(int i) {
+    return series != null ? series[i] : new Series.Value(labels[i], values[i]);
   }
 
   /**
@@ -43,22 +59,34 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
       return EMPTY;
     }
     Series[] a = new Series[m.size()];
+    boolean plain = true;
     int i = 0;
     for (Map.Entry<LabelSet, Series> e : m.entrySet()) {
       if (!e.getKey().equals(e.getValue().labels())) {
         throw new IllegalArgumentException(
             "series stored under " + e.getKey() + " has the labels " + e.getValue().labels());
       }
+      plain &= e.getValue() instanceof Series.Value;
       a[i++] = e.getValue();
     }
-    return new SeriesMap(a);
+    if (!plain) {
+      return new SeriesMap(a, null, null);
+    }
+    LabelSet[] labels = new LabelSet[a.length];
+    double[] values = new double[a.length];
+    for (int k = 0; k < a.length; k++) {
+      Series.Value v = (Series.Value) a[k];
+      labels[k] = v.labels();
+      values[k] = v.value();
+    }
+    return new SeriesMap(null, labels, values);
   }
 
-  private static int[] buildIndex(Series[] series) {
-    int[] index = new int[Integer.highestOneBit(series.length * 2 - 1) << 1];
+  private int[] buildIndex() {
+    int[] index = new int[Integer.highestOneBit(size * 2 - 1) << 1];
     int mask = index.length - 1;
-    for (int i = 0; i < series.length; i++) {
-      int slot = spread(series[i].labels().hashCode()) & mask;
+    for (int i = 0; i < size; i++) {
+      int slot = spread(labelsAt(i).hashCode()) & mask;
       while (index[slot] != 0) {
         slot = (slot + 1) & mask;
       }
@@ -76,8 +104,8 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
       return -1;
     }
     if (index == null) {
-      for (int i = 0; i < series.length; i++) {
-        if (series[i].labels().equals(l)) {
+      for (int i = 0; i < size; i++) {
+        if (labelsAt(i).equals(l)) {
           return i;
         }
       }
@@ -86,7 +114,7 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
     int mask = index.length - 1;
     for (int slot = spread(l.hashCode()) & mask; index[slot] != 0; slot = (slot + 1) & mask) {
       int i = index[slot] - 1;
-      if (series[i].labels().equals(l)) {
+      if (labelsAt(i).equals(l)) {
         return i;
       }
     }
@@ -96,7 +124,7 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
   @Override
   public Series get(Object key) {
     int i = position(key);
-    return i < 0 ? null : series[i];
+    return i < 0 ? null : seriesAt(i);
   }
 
   @Override
@@ -106,12 +134,12 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
   @Override
   public int size() {
-    return series.length;
+    return size;
   }
 
   @Override
   public boolean isEmpty() {
-    return series.length == 0;
+    return size == 0;
   }
 
   @Override
@@ -119,12 +147,12 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
     return new AbstractList<>() {
       @Override
       public Series get(int i) {
-        return series[i];
+        return seriesAt(i);
       }
 
       @Override
       public int size() {
-        return series.length;
+        return size;
       }
     };
   }
@@ -139,15 +167,15 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
           @Override
           public boolean hasNext() {
-            return i < series.length;
+            return i < size;
           }
 
           @Override
           public LabelSet next() {
-            if (i >= series.length) {
+            if (i >= size) {
               throw new NoSuchElementException();
             }
-            return series[i++].labels();
+            return labelsAt(i++);
           }
         };
       }
@@ -159,7 +187,7 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
       @Override
       public int size() {
-        return series.length;
+        return size;
       }
     };
   }
@@ -174,15 +202,15 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
           @Override
           public boolean hasNext() {
-            return i < series.length;
+            return i < size;
           }
 
           @Override
           public Map.Entry<LabelSet, Series> next() {
-            if (i >= series.length) {
+            if (i >= size) {
               throw new NoSuchElementException();
             }
-            Series s = series[i++];
+            Series s = seriesAt(i++);
             return new AbstractMap.SimpleImmutableEntry<>(s.labels(), s);
           }
         };
@@ -190,7 +218,7 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
       @Override
       public int size() {
-        return series.length;
+        return size;
       }
     };
   }

@@ -30,7 +30,7 @@ class SeriesMapTest {
       assertThat(new ArrayList<>(actual.keySet())).isEqualTo(new ArrayList<>(expected.keySet()));
       assertThat(List.copyOf(actual.values())).isEqualTo(List.copyOf(expected.values()));
       for (LabelSet l : expected.keySet()) {
-        assertThat(actual.get(l)).isSameAs(expected.get(l));
+        assertThat(actual.get(l)).isEqualTo(expected.get(l));
         assertThat(actual.containsKey(l)).isTrue();
       }
       LabelSet absent = LabelSet.of("series", "s" + n, "stage", "train");
@@ -52,5 +52,30 @@ class SeriesMapTest {
     assertThatThrownBy(() -> SeriesMap.of(Map.of(a, new Series.Value(LabelSet.of("k", "b"), 1))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("k=\"b\"");
+  }
+
+  /** Families with histograms or summaries keep their series as they are; values compare exact. */
+  @Test
+  void mixedAndSpecialValues() {
+    for (int n : new int[] {3, 20}) {
+      Map<LabelSet, Series> expected = series(n);
+      LabelSet h = LabelSet.of("series", "h");
+      expected.put(
+          h,
+          new Series.Histogram(
+              h, new double[] {1, Double.POSITIVE_INFINITY}, new double[] {1, 2}, 3, 2));
+      LabelSet nan = LabelSet.of("series", "nan");
+      expected.put(nan, new Series.Value(nan, Double.NaN));
+      Map<LabelSet, Series> actual = SeriesMap.of(expected);
+      assertThat(actual).isEqualTo(expected);
+      assertThat(actual.get(h)).isSameAs(expected.get(h));
+      assertThat(List.copyOf(actual.values())).isEqualTo(List.copyOf(expected.values()));
+    }
+    LabelSet z = LabelSet.of("series", "z");
+    Map<LabelSet, Series> signed = Map.of(z, new Series.Value(z, -0.0));
+    assertThat(((Series.Value) SeriesMap.of(signed).get(z)).value()).isEqualTo(-0.0);
+    assertThat(SeriesMap.of(signed))
+        .isEqualTo(signed)
+        .isNotEqualTo(Map.of(z, new Series.Value(z, 0.0)));
   }
 }
