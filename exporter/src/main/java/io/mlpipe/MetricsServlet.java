@@ -78,9 +78,11 @@ final class MetricsServlet extends HttpServlet {
       try (GZIPOutputStream out = new GZIPOutputStream(resp.getOutputStream())) {
         scrape.writeTo(out);
       }
-    } else if (lastSize > STREAM_ABOVE_BYTES) {
+    } else if (lastSize > STREAM_ABOVE_BYTES || scrape.sizeHint() > STREAM_ABOVE_BYTES) {
       // Large answers (a million pushed series is ~100 MB) go out as they are written instead of
-      // being held twice in the heap; Jetty sends them chunked, without Content-Length.
+      // being held twice in the heap; Jetty sends them chunked, without Content-Length. The size
+      // hint decides it from the first scrape on: buffering the first one of a million series
+      // whole ran a -Xmx512m agent out of heap.
       resp.setStatus(200);
       try (OutputStream out = new BufferedOutputStream(resp.getOutputStream(), 64 * 1024)) {
         CountingStream counted = new CountingStream(out);
@@ -149,6 +151,15 @@ final class MetricsServlet extends HttpServlet {
 
     void writeTo(OutputStream out) throws IOException {
       write(out, own, stored, writer, scheme, openMetrics);
+    }
+
+    /** About how many bytes the stored families write (the agent's own are small). */
+    long sizeHint() {
+      long n = 0;
+      for (StoreExposition.Merged m : stored) {
+        n += m.sizeHint();
+      }
+      return n;
     }
   }
 

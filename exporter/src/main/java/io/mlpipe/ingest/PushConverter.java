@@ -99,7 +99,7 @@ public final class PushConverter {
           "max_label_name_length",
           what
               + " \""
-              + s.substring(0, 40)
+              + s.substring(0, Math.min(40, s.length()))
               + "...\" is "
               + s.length()
               + " characters, over the limit of "

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Parses the Prometheus text exposition format 0.0.4 (what {@code prometheus_client}'s {@code
@@ -22,9 +21,6 @@ import java.util.regex.Pattern;
  * own parser where it has them: {@code text format parsing error in line 3: ...}.
  */
 public final class TextFormatParser {
-
-  private static final Pattern FLOAT =
-      Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
 
   private final Map<String, ParsedFamily> families = new LinkedHashMap<>();
   private final Set<String> typed = new HashSet<>();
@@ -234,28 +230,40 @@ public final class TextFormatParser {
       if (i >= line.length() || line.charAt(i) != '"') {
         throw error("expected '\"' to start the value of label \"" + name + "\"");
       }
-      StringBuilder value = new StringBuilder();
       i++;
-      boolean closed = false;
-      while (i < line.length()) {
-        char c = line.charAt(i++);
-        if (c == '\\') {
-          if (i >= line.length()) {
+      int valueStart = i;
+      while (i < line.length() && line.charAt(i) != '"' && line.charAt(i) != '\\') {
+        i++;
+      }
+      String valueText;
+      boolean closed;
+      if (i < line.length() && line.charAt(i) == '"') {
+        valueText = line.substring(valueStart, i++); // no escapes: the common case, no copying
+        closed = true;
+      } else {
+        StringBuilder value = new StringBuilder().append(line, valueStart, i);
+        closed = false;
+        while (i < line.length()) {
+          char c = line.charAt(i++);
+          if (c == '\\') {
+            if (i >= line.length()) {
+              break;
+            }
+            char e = line.charAt(i++);
+            switch (e) {
+              case '\\' -> value.append('\\');
+              case '"' -> value.append('"');
+              case 'n' -> value.append('\n');
+              default -> throw error("invalid escape sequence '\\" + e + "' in label value");
+            }
+          } else if (c == '"') {
+            closed = true;
             break;
+          } else {
+            value.append(c);
           }
-          char e = line.charAt(i++);
-          switch (e) {
-            case '\\' -> value.append('\\');
-            case '"' -> value.append('"');
-            case 'n' -> value.append('\n');
-            default -> throw error("invalid escape sequence '\\" + e + "' in label value");
-          }
-        } else if (c == '"') {
-          closed = true;
-          break;
-        } else {
-          value.append(c);
         }
+        valueText = value.toString();
       }
       if (!closed) {
         throw error("unterminated value for label \"" + name + "\"");
@@ -263,7 +271,7 @@ public final class TextFormatParser {
       if (!MetricNames.isValidLabelName(name)) {
         throw error("invalid label name \"" + name + "\" for metric \"" + metric + "\"");
       }
-      if (labels.put(name, value.toString()) != null) {
+      if (labels.put(name, valueText) != null) {
         throw error("duplicate label name \"" + name + "\" for metric \"" + metric + "\"");
       }
       i = skipBlank(line, i);
@@ -288,10 +296,53 @@ public final class TextFormatParser {
       default:
         break;
     }
-    if (!FLOAT.matcher(s).matches()) {
+    if (!isFloat(s)) {
       throw error("expected float as value, got \"" + s + "\"");
     }
     return Double.parseDouble(s);
+  }
+
+  /**
+   * Whether {@code s} is {@code [+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?}, checked by hand: a
+   * regex match per pushed value cost more than parsing the number.
+   */
+  static boolean isFloat(String s) {
+    int n = s.length();
+    int i = 0;
+    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      i++;
+    }
+    int intDigits = digits(s, i);
+    i += intDigits;
+    int fracDigits = 0;
+    if (i < n && s.charAt(i) == '.') {
+      i++;
+      fracDigits = digits(s, i);
+      i += fracDigits;
+    }
+    if (intDigits == 0 && fracDigits == 0) {
+      return false;
+    }
+    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        i++;
+      }
+      int expDigits = digits(s, i);
+      if (expDigits == 0) {
+        return false;
+      }
+      i += expDigits;
+    }
+    return i == n;
+  }
+
+  private static int digits(String s, int from) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i - from;
   }
 
   private static String unescapeHelp(String s) {

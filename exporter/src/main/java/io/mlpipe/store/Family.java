@@ -1,6 +1,5 @@
 package io.mlpipe.store;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,8 +10,11 @@ import java.util.Map;
  */
 public record Family(String name, MetricType type, String help, Map<LabelSet, Series> series) {
 
+  /**
+   * @throws IllegalArgumentException when a key of {@code series} is not its series' labels
+   */
   public Family {
-    series = Collections.unmodifiableMap(new LinkedHashMap<>(series));
+    series = SeriesMap.of(series);
   }
 
   public int seriesCount() {

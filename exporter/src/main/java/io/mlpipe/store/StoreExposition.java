@@ -51,6 +51,9 @@ public final class StoreExposition {
     MetricSnapshot meta();
 
     void writeTo(OutputStream out) throws IOException;
+
+    /** About how many bytes {@link #writeTo} writes (the groups' encodings added up). */
+    long sizeHint();
   }
 
   /**
@@ -142,12 +145,22 @@ public final class StoreExposition {
         exact = runs[i].last.compareTo(runs[i + 1].first) < 0;
       }
     }
+    long size = helpFrom.header.length; // HELP and TYPE once, however many groups
+    for (Encoded e : list) {
+      size += e.body.length;
+    }
+    long sizeHint = size;
     if (exact) {
       byte[] header = helpFrom.header;
       return new Merged() {
         @Override
         public MetricSnapshot meta() {
           return meta;
+        }
+
+        @Override
+        public long sizeHint() {
+          return sizeHint;
         }
 
         @Override
@@ -165,6 +178,11 @@ public final class StoreExposition {
       @Override
       public MetricSnapshot meta() {
         return meta;
+      }
+
+      @Override
+      public long sizeHint() {
+        return sizeHint;
       }
 
       @Override

@@ -89,4 +89,38 @@ class TextFormatParserTest {
     assertThat(f.get(2).samples().get(0).value()).isEqualTo(1000.0);
     assertThat(f.get(3).samples().get(0).value()).isEqualTo(-0.5);
   }
+
+  /** The hand-written float check accepts exactly what the regex it replaced accepted. */
+  @Test
+  void floatCheckMatchesTheRegexItReplaced() {
+    java.util.regex.Pattern regex =
+        java.util.regex.Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
+    char[] alphabet = {'0', '7', '.', 'e', 'E', '+', '-', 'x', ' ', '\u0664'};
+    java.util.Random random = new java.util.Random(17);
+    int accepted = 0;
+    for (int n = 0; n < 200_000; n++) {
+      char[] c = new char[random.nextInt(8)];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      String s = new String(c);
+      boolean expected = regex.matcher(s).matches();
+      assertThat(TextFormatParser.isFloat(s)).as("\"%s\"", s).isEqualTo(expected);
+      accepted += expected ? 1 : 0;
+    }
+    assertThat(accepted).as("the sample holds numbers too").isGreaterThan(1000);
+  }
+
+  /** Values with and without escapes, after the fast path for values without any. */
+  @Test
+  void labelValuesWithAndWithoutEscapes() throws Exception {
+    List<ParsedFamily> fs =
+        TextFormatParser.parse(
+            "m{a=\"plain\",b=\"x\\\\y\\\"z\\nw\",c=\"\"} 1\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(fs.get(0).samples().get(0).labels())
+        .containsExactly(
+            java.util.Map.entry("a", "plain"),
+            java.util.Map.entry("b", "x\\y\"z\nw"),
+            java.util.Map.entry("c", ""));
+  }
 }
