@@ -2,6 +2,8 @@ package io.mlpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.store.MetricType;
 import io.mlpipe.testing.AgentProcess;
 import io.mlpipe.testing.Http;
@@ -217,6 +219,11 @@ class PushgatewaySideBySideTest {
       assertThat(fromPg.series())
           .containsEntry("push_failure_time_seconds{instance=\"\",job=\"dup\"}", "set");
 
+      // The JSON API (/api/v1/metrics), field by field: the same keys and kinds of values in
+      // every group both hold alike (values differ: push times, Go's and Java's number format).
+      assertThat(jsonShapes(agent.url(), differentJobs))
+          .isEqualTo(jsonShapes(pg.url(), differentJobs));
+
       Map<String, MetricType> agentTypes = new TreeMap<>(fromAgent.types());
       fromPg
           .types()
@@ -230,6 +237,37 @@ class PushgatewaySideBySideTest {
                 }
               });
     }
+  }
+
+  /**
+   * Each push group of {@code GET /api/v1/metrics} by its grouping key, as its shape: objects with
+   * their keys, arrays, and in place of each scalar its JSON type.
+   */
+  private static Map<String, Object> jsonShapes(String base, Set<String> leftOut) throws Exception {
+    JsonNode root = new ObjectMapper().readTree(Http.get(base + "/api/v1/metrics").body());
+    assertThat(root.path("status").asText()).isEqualTo("success");
+    Map<String, Object> groups = new TreeMap<>();
+    for (JsonNode g : root.path("data")) {
+      if (!leftOut.contains(g.path("labels").path("job").asText())) {
+        groups.put(g.path("labels").toString(), shape(g));
+      }
+    }
+    assertThat(groups).isNotEmpty();
+    return groups;
+  }
+
+  private static Object shape(JsonNode n) {
+    if (n.isObject()) {
+      Map<String, Object> m = new TreeMap<>();
+      n.fields().forEachRemaining(f -> m.put(f.getKey(), shape(f.getValue())));
+      return m;
+    }
+    if (n.isArray()) {
+      List<Object> l = new ArrayList<>();
+      n.forEach(x -> l.add(shape(x)));
+      return l;
+    }
+    return n.getNodeType().toString();
   }
 
   private static int send(String base, Step step) {

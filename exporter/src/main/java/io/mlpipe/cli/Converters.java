@@ -2,14 +2,16 @@ package io.mlpipe.cli;
 
 import io.mlpipe.config.Durations;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * picocli converters for durations and sizes, so that options are typed fields and a bad value is a
- * usage error at parse time ({@code Invalid value for option '--timeout': must be a duration like
- * 500ms, 5s or 1m, got 'abc'}), not a string parsed later in {@code call()}.
+ * picocli converters for durations, sizes and times, so that options are typed fields and a bad
+ * value is a usage error at parse time ({@code Invalid value for option '--timeout': must be a
+ * duration like 500ms, 5s or 1m, got 'abc'}), not a string parsed later in {@code call()}.
  */
 final class Converters {
 
@@ -64,6 +66,30 @@ final class Converters {
         }
       }
       throw bad("a size like 100MiB or 1048576", value);
+    }
+  }
+
+  /**
+   * A point in time as Unix seconds: a number of seconds, or an RFC 3339 time (the events API's two
+   * forms), checked here so that a typo is a usage error before anything is sent.
+   */
+  static final class UnixTime implements CommandLine.ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      try {
+        double d = Double.parseDouble(value.strip());
+        if (d >= 0 && Double.isFinite(d)) {
+          return d;
+        }
+      } catch (NumberFormatException e) {
+        try {
+          Instant t = Instant.parse(value.strip());
+          return t.getEpochSecond() + t.getNano() / 1e9;
+        } catch (DateTimeParseException notATime) {
+          // falls through to the error
+        }
+      }
+      throw bad("Unix seconds or an RFC 3339 time like 2026-01-02T03:04:05Z", value);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.EventJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileLock;
@@ -8,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sends events to the agent without ever failing the caller: what is spooled goes first (so the
@@ -42,7 +43,7 @@ final class Delivery {
    * Sends {@code events} after whatever is spooled. ACCEPTED: the agent has them; REFUSED: the
    * agent said why not (see {@link AgentClient.Reply#errors()}); UNREACHABLE: they were spooled.
    */
-  synchronized AgentClient.Reply deliver(List<Map<String, Object>> events) {
+  synchronized AgentClient.Reply deliver(List<Event> events) {
     return deliver(events, true);
   }
 
@@ -50,8 +51,8 @@ final class Delivery {
    * As {@link #deliver(List)}; with {@code spoolable} false (heartbeats: a sign of life delivered
    * late means nothing) events the agent cannot take now are dropped instead of spooled.
    */
-  synchronized AgentClient.Reply deliver(List<Map<String, Object>> events, boolean spoolable) {
-    byte[] body = AgentClient.ndjson(events);
+  synchronized AgentClient.Reply deliver(List<Event> events, boolean spoolable) {
+    byte[] body = EventJson.ndjson(events);
     if (!spool.pending().isEmpty()) {
       Flushed f = flush();
       if (!f.complete()) {

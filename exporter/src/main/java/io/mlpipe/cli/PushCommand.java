@@ -1,7 +1,10 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
-import io.mlpipe.pipeline.Event.Type;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.Event.Type;
+import io.mlpipe.event.Payload;
+import io.mlpipe.event.Wire;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -12,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,8 +68,9 @@ final class PushCommand implements Callable<Integer> {
   @Option(
       names = "--time",
       paramLabel = "TIME",
+      converter = Converters.UnixTime.class,
       description = "When it happened: Unix seconds or RFC 3339 (default: now, by the agent).")
-  String time;
+  Double time;
 
   @Option(names = "--host", paramLabel = "NAME", description = "Host (stage_* default: hostname).")
   String host;
@@ -84,9 +87,8 @@ final class PushCommand implements Callable<Integer> {
   @Mixin AgentConnection agent;
 
   /**
-   * A flag of some event types only: its help, the types it applies to and the event field it sets
-   * (by default its name with _ for -). Its value goes to the event as it is, or through {@code
-   * convert} where that is not null.
+   * A flag of some event types only: its help, the types it applies to and the payload field it
+   * sets (by default its name with _ for -), typed as that field is.
    */
   private record Flag(
       String name,
@@ -95,8 +97,7 @@ final class PushCommand implements Callable<Integer> {
       Class<?> type,
       Class<?> mapValues,
       Set<Type> types,
-      String json,
-      UnaryOperator<Object> convert) {
+      String json) {
 
     static Flag of(String name, String label, String description, Class<?> type, Type... types) {
       return new Flag(
@@ -106,8 +107,7 @@ final class PushCommand implements Callable<Integer> {
           type,
           null,
           EnumSet.copyOf(List.of(types)),
-          name.substring(2).replace('-', '_'),
-          null);
+          name.substring(2).replace('-', '_'));
     }
 
     static Flag text(String name, String label, String description, Type... types) {
@@ -121,15 +121,11 @@ final class PushCommand implements Callable<Integer> {
     /** A repeatable {@code KEY=VALUE} flag. */
     static Flag map(String name, String label, String description, Class<?> values, Type type) {
       Flag f = of(name, label, description, Map.class, type);
-      return new Flag(name, label, description, Map.class, values, f.types, f.json, null);
+      return new Flag(name, label, description, Map.class, values, f.types, f.json);
     }
 
     Flag json(String field) {
-      return new Flag(name, label, description, type, mapValues, types, field, convert);
-    }
-
-    Flag converted(UnaryOperator<Object> c) {
-      return new Flag(name, label, description, type, mapValues, types, json, c);
+      return new Flag(name, label, description, type, mapValues, types, field);
     }
 
     OptionSpec option() {
@@ -143,6 +139,8 @@ final class PushCommand implements Callable<Integer> {
         b.converters(PushCommand::count);
       } else if (mapValues == Long.class) {
         b.converters(k -> k, PushCommand::count);
+      } else if (label.equals("TIME")) {
+        b.converters(new Converters.UnixTime());
       }
       return b.build();
     }
@@ -151,7 +149,12 @@ final class PushCommand implements Callable<Integer> {
   /** Every event type's own flags, in the order of the help. */
   private static final List<Flag> FLAGS =
       List.of(
-          Flag.text("--status", "STATUS", "success, failure, cancelled.", Type.stage_finished),
+          Flag.of(
+              "--status",
+              "STATUS",
+              "${COMPLETION-CANDIDATES}.",
+              Payload.Status.class,
+              Type.stage_finished),
           Flag.number("--duration", "SECONDS", "Run duration.", Type.stage_finished)
               .json("duration_seconds"),
           Flag.of("--exit-code", "N", "Exit code.", Integer.class, Type.stage_finished),
@@ -173,12 +176,12 @@ final class PushCommand implements Callable<Integer> {
                   Long.class,
                   Type.data_quality)
               .json("schema_violations"),
-          Flag.text(
-                  "--newest-record-time",
-                  "TIME",
-                  "Time of the newest record: Unix seconds or RFC 3339.",
-                  Type.data_quality)
-              .converted(t -> timeValue((String) t)),
+          Flag.of(
+              "--newest-record-time",
+              "TIME",
+              "Time of the newest record: Unix seconds or RFC 3339.",
+              Double.class,
+              Type.data_quality),
           Flag.text("--feature", "NAME", "Feature.", Type.drift),
           Flag.number("--score", "X", "Drift score.", Type.drift),
           Flag.text("--model", "NAME", "Model.", Type.training, Type.model_metric),
@@ -194,9 +197,15 @@ final class PushCommand implements Callable<Integer> {
           Flag.text("--metric", "NAME", "Model quality metric.", Type.model_metric),
           Flag.number(
               "--value", "X", "Value (model_metric, metric).", Type.model_metric, Type.metric),
-          Flag.text("--role", "ROLE", "candidate or production.", Type.model_metric),
+          Flag.of(
+              "--role", "ROLE", "${COMPLETION-CANDIDATES}.", Payload.Role.class, Type.model_metric),
           Flag.text("--name", "NAME", "Metric name.", Type.metric),
-          Flag.text("--kind", "KIND", "gauge or counter (the value is an increment).", Type.metric),
+          Flag.of(
+              "--kind",
+              "KIND",
+              "${COMPLETION-CANDIDATES} (a counter's value is an increment).",
+              Payload.MetricKind.class,
+              Type.metric),
           Flag.map("--label", "K=V", "Metric label (repeatable).", String.class, Type.metric)
               .json("labels"));
 
@@ -227,7 +236,7 @@ final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, Object> event = event();
+    Event event = event();
     PrintWriter err = agent.err();
     Delivery delivery = agent.delivery();
     AgentClient.Reply r = delivery.deliver(List.of(event));
@@ -240,40 +249,30 @@ final class PushCommand implements Callable<Integer> {
     return 0;
   }
 
-  Map<String, Object> event() {
+  Event event() {
     Map<String, Object> values = new LinkedHashMap<>();
     for (Flag f : FLAGS) {
-      Object v = spec.findOption(f.name()).getValue();
-      values.put(f.name(), v == null || f.convert() == null ? v : f.convert().apply(v));
+      values.put(f.name(), spec.findOption(f.name()).getValue());
     }
     List<String> problems = new ArrayList<>();
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("type", type.name());
-    e.put("pipeline", pipeline);
-    if (stage != null) {
-      e.put("stage", stage);
-    } else if (type.needsStage()) {
+    if (stage == null && type.needsStage()) {
       problems.add("--stage is required for " + type + " events");
     }
-    if (time != null) {
-      e.put("time", timeValue(time));
-    }
-    if (host != null) {
-      e.put("host", host);
-    } else if (type == Type.stage_started || type == Type.stage_finished) {
-      e.put("host", RunCommand.hostname());
-    }
-    if (runId != null) {
-      e.put("run_id", runId);
-    }
+    String eventHost =
+        host != null
+            ? host
+            : type == Type.stage_started || type == Type.stage_finished
+                ? RunCommand.hostname()
+                : null;
     // Random enough to be unique, without SecureRandom's start-up cost.
-    e.put(
-        "id",
+    String eventId =
         id != null
             ? id
             : new UUID(
                     ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong())
-                .toString());
+                .toString();
+    // The payload's fields by their names on the wire, as the flags set them.
+    Map<String, Object> fields = new LinkedHashMap<>();
     for (Flag f : FLAGS) {
       Object v = values.get(f.name());
       if (v == null) {
@@ -282,7 +281,7 @@ final class PushCommand implements Callable<Integer> {
       if (!f.types().contains(type)) {
         problems.add(f.name() + " does not apply to " + type + " events");
       } else {
-        e.put(f.json(), v);
+        fields.put(f.json(), v);
       }
     }
     for (String flag : REQUIRED.getOrDefault(type, List.of())) {
@@ -298,7 +297,7 @@ final class PushCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
     }
-    return e;
+    return new Event(pipeline, stage, time, eventHost, runId, eventId, Wire.payload(type, fields));
   }
 
   private static Long count(String v) {
@@ -307,18 +306,6 @@ final class PushCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new CommandLine.TypeConversionException(
           "must be a whole number (records and violations are counted), got '" + v + "'");
-    }
-  }
-
-  /** A number stays a number; anything else goes as text (RFC 3339) for the agent to check. */
-  private static Object timeValue(String t) {
-    if (t == null) {
-      return null;
-    }
-    try {
-      return Double.parseDouble(t);
-    } catch (NumberFormatException e) {
-      return t;
     }
   }
 }

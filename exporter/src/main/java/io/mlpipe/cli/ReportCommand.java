@@ -114,8 +114,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--prometheus.timeout",
       defaultValue = "60s",
+      converter = Converters.PositiveDuration.class,
       description = "Per request (default: ${DEFAULT-VALUE}).")
-  String timeout;
+  Duration timeout;
 
   @Option(
       names = "--webhook-url",
@@ -139,10 +140,8 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     Span span;
-    Duration requestTimeout;
     try {
       span = Span.parse(since, until, Instant.now());
-      requestTimeout = Duration.ofMillis(Math.round(Span.duration(timeout) * 1000));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -159,8 +158,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       PrometheusApi api =
           PrometheusApi.connect(
-              new PrometheusApi.Connection(
-                  url, caFile, insecure, user, password, token, requestTimeout));
+              new PrometheusApi.Connection(url, caFile, insecure, user, password, token, timeout));
       Report report = new ReportBuilder(api, span, team, pipeline).build();
       String text =
           switch (f) {
@@ -177,7 +175,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       if (webhookUrl != null) {
         String md = f == Format.md ? text : MarkdownReport.render(report);
-        WebhookPost.post(webhookUrl, webhookFormat, md, requestTimeout);
+        WebhookPost.post(webhookUrl, webhookFormat, md, timeout);
       }
       return 0;
     } catch (WebhookPost.WebhookException e) {

@@ -1,6 +1,8 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.client.AgentClient;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.Payload;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -9,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -121,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
     long childTicksBefore = procfs ? ProcessTreeUsage.selfChildTicks(proc) : -1;
     double startTime = System.currentTimeMillis() / 1000.0;
     long startNanos = System.nanoTime();
-    Map<String, Object> started = event("stage_started", run, hostName, run + "/start", startTime);
+    Event started = event(new Payload.StageStarted(), run, hostName, run + "/start", startTime);
     sender.execute(() -> report(started, err));
 
     // stderr through us, byte for byte, keeping its tail for a failed run's error.
@@ -145,12 +145,15 @@ final class RunCommand implements Callable<Integer> {
       int code = Files.exists(Path.of(command.get(0))) ? 126 : 127;
       err.println("mlpipe: cannot run " + command.get(0) + ": " + e.getMessage());
       err.flush();
-      Map<String, Object> finished = event("stage_finished", run, hostName, run + "/finish", now());
-      finished.put("status", "failure");
-      finished.put("exit_code", code);
-      finished.put("duration_seconds", seconds(startNanos));
-      finished.put("error", "cannot run " + command.get(0) + ": " + e.getMessage());
-      finish(sender, finished, err);
+      Payload.StageFinished failed =
+          new Payload.StageFinished(
+              Payload.Status.failure,
+              seconds(startNanos),
+              (double) code,
+              "cannot run " + command.get(0) + ": " + e.getMessage(),
+              null,
+              null);
+      finish(sender, event(failed, run, hostName, run + "/finish", now()), err);
       return code;
     }
     StderrTail stderr = new StderrTail();
@@ -189,7 +192,8 @@ final class RunCommand implements Callable<Integer> {
           () -> {
             if (child.isAlive() && (activity.since() || always)) {
               int n = beats.incrementAndGet();
-              report(event("heartbeat", run, hostName, run + "/hb/" + n, now()), err);
+              report(
+                  event(new Payload.Heartbeat(null), run, hostName, run + "/hb/" + n, now()), err);
             }
           },
           every.toMillis(),
@@ -204,25 +208,25 @@ final class RunCommand implements Callable<Integer> {
     }
     // Until its stderr ends, boundedly: a daemon the command left behind may hold it open.
     stderrCopier.join(STDERR_DRAIN_MILLIS);
-    Map<String, Object> finished = event("stage_finished", run, hostName, run + "/finish", now());
-    String status = code == 0 ? "success" : signalled.get() != null ? "cancelled" : "failure";
-    finished.put("status", status);
-    finished.put("duration_seconds", duration);
-    finished.put("exit_code", code);
-    if (!status.equals("success")) {
+    Payload.Status status =
+        code == 0
+            ? Payload.Status.success
+            : signalled.get() != null ? Payload.Status.cancelled : Payload.Status.failure;
+    String error = null;
+    if (status != Payload.Status.success) {
       String why = code > 128 && code < 128 + 65 ? "ended by signal " + (code - 128) : null;
-      String error = errorText(why, stderr.text());
-      if (!error.isEmpty()) {
-        finished.put("error", error);
-      }
+      String text = errorText(why, stderr.text());
+      error = text.isEmpty() ? null : text;
     }
-    if (usage != null) {
-      finished.put("cpu_seconds", usage.cpuSeconds());
-      if (usage.peakBytes() > 0) {
-        finished.put("memory_peak_bytes", usage.peakBytes());
-      }
-    }
-    finish(sender, finished, err);
+    Payload.StageFinished finished =
+        new Payload.StageFinished(
+            status,
+            duration,
+            (double) code,
+            error,
+            usage == null ? null : usage.cpuSeconds(),
+            usage == null || usage.peakBytes() <= 0 ? null : (double) usage.peakBytes());
+    finish(sender, event(finished, run, hostName, run + "/finish", now()), err);
     return code;
   }
 
@@ -273,40 +277,30 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> event(
-      String type, String run, String hostName, String id, double time) {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("type", type);
-    e.put("pipeline", pipeline);
-    e.put("stage", stage);
-    e.put("time", time);
-    e.put("host", hostName);
-    e.put("run_id", run);
-    e.put("id", id);
-    return e;
+  private Event event(Payload payload, String run, String hostName, String id, double time) {
+    return new Event(pipeline, stage, time, hostName, run, id, payload);
   }
 
   /** Sends one event; runs on the sender thread only. */
-  private void report(Map<String, Object> event, PrintWriter err) {
+  private void report(Event event, PrintWriter err) {
     if (agent.urlProblem() != null) {
       return;
     }
     if (delivery == null) {
       delivery = agent.delivery();
     }
-    AgentClient.Reply r = delivery.deliver(List.of(event), !"heartbeat".equals(event.get("type")));
+    AgentClient.Reply r = delivery.deliver(List.of(event), event.type() != Event.Type.heartbeat);
     if (r.outcome() == AgentClient.Outcome.REFUSED) {
       err.println(
           "mlpipe: warning: the agent refused the "
-              + event.get("type")
+              + event.type()
               + " event: "
               + String.join("; ", r.errors()));
       err.flush();
     }
   }
 
-  private void finish(
-      ScheduledExecutorService sender, Map<String, Object> finished, PrintWriter err)
+  private void finish(ScheduledExecutorService sender, Event finished, PrintWriter err)
       throws InterruptedException {
     sender.execute(() -> report(finished, err));
     sender.shutdown();

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The agent's public HTTP API as its clients use it: {@code mlpipe run}, {@code push}, {@code
@@ -21,8 +20,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * AgentClient agent = new AgentClient("http://127.0.0.1:9478", null, Duration.ofSeconds(2));
- * AgentClient.Reply r = agent.postEvents(AgentClient.ndjson(events));
- * if (r.outcome() == AgentClient.Outcome.UNREACHABLE) { spool.append(AgentClient.ndjson(events)); }
+ * AgentClient.Reply r = agent.postEvents(EventJson.ndjson(events));
+ * if (r.outcome() == AgentClient.Outcome.UNREACHABLE) { spool.append(EventJson.ndjson(events)); }
  * }</pre>
  */
 public final class AgentClient {
@@ -197,74 +196,5 @@ public final class AgentClient {
 
   private static int millis(Duration d) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
-  }
-
-  /**
-   * One JSON object per line. Written by hand (flat maps of strings, numbers and maps) rather than
-   * with Jackson, whose start-up would add to every wrapped command; NaN stays a bare NaN token, as
-   * the events API reads it (a training loss can be NaN).
-   */
-  public static byte[] ndjson(List<Map<String, Object>> events) {
-    StringBuilder b = new StringBuilder();
-    for (Map<String, Object> e : events) {
-      json(b, e);
-      b.append('\n');
-    }
-    return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void json(StringBuilder b, Object v) {
-    if (v instanceof Map<?, ?> m) {
-      b.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> x : m.entrySet()) {
-        if (!first) {
-          b.append(',');
-        }
-        first = false;
-        string(b, String.valueOf(x.getKey()));
-        b.append(':');
-        json(b, x.getValue());
-      }
-      b.append('}');
-    } else if (v instanceof Double d) {
-      if (d.isNaN()) {
-        b.append("NaN");
-      } else if (d.isInfinite()) {
-        b.append(d > 0 ? "Infinity" : "-Infinity");
-      } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-        b.append((long) (double) d);
-      } else {
-        b.append(d);
-      }
-    } else if (v instanceof Number || v instanceof Boolean) {
-      b.append(v);
-    } else if (v == null) {
-      b.append("null");
-    } else {
-      string(b, v.toString());
-    }
-  }
-
-  private static void string(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
   }
 }

@@ -4,6 +4,9 @@ import io.mlpipe.client.AgentClient;
 import io.mlpipe.demo.Workload.MetricSpec;
 import io.mlpipe.demo.Workload.PipelineSpec;
 import io.mlpipe.demo.Workload.StageSpec;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.EventJson;
+import io.mlpipe.event.Payload;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -127,9 +130,9 @@ public final class Demo implements AutoCloseable {
   }
 
   /** Posts events (one request); logs (a few of) the failures and goes on. */
-  private void post(List<Map<String, Object>> events) {
+  private void post(List<Event> events) {
     if (!events.isEmpty()) {
-      logFailure("POST /api/v1/events", client.postEvents(AgentClient.ndjson(events)));
+      logFailure("POST /api/v1/events", client.postEvents(EventJson.ndjson(events)));
     }
   }
 
@@ -279,21 +282,8 @@ public final class Demo implements AutoCloseable {
       return hosts.get(rnd.nextInt(hosts.size()));
     }
 
-    private Map<String, Object> event(String type, String stage, String host, String runId) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("type", type);
-      e.put("pipeline", p.name());
-      if (stage != null) {
-        e.put("stage", stage);
-      }
-      e.put("time", round(now(), 3));
-      if (host != null) {
-        e.put("host", host);
-      }
-      if (runId != null) {
-        e.put("run_id", runId);
-      }
-      return e;
+    private Event event(Payload payload, String stage, String host, String runId) {
+      return new Event(p.name(), stage, round(now(), 3), host, runId, null, payload);
     }
 
     private boolean fault(FaultKind kind, String stage) {
@@ -310,7 +300,7 @@ public final class Demo implements AutoCloseable {
       boolean failing = fault(FaultKind.STAGE_FAILURE, s.name());
       boolean diverging = s.gpu() && fault(FaultKind.TRAINING_DIVERGED, s.name());
       long t0 = System.nanoTime();
-      post(List.of(event("stage_started", s.name(), host, runId)));
+      post(List.of(event(new Payload.StageStarted(), s.name(), host, runId)));
       if (s.gpu()) {
         trainingOn.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
       }
@@ -331,10 +321,9 @@ public final class Demo implements AutoCloseable {
             finish(s, host, runId, t0, "cancelled", "demo stopped");
             return Outcome.STOPPED;
           }
-          List<Map<String, Object>> batch = new ArrayList<>();
-          Map<String, Object> hb = event("heartbeat", s.name(), host, runId);
-          hb.put("progress", round((double) i / steps, 3));
-          batch.add(hb);
+          List<Event> batch = new ArrayList<>();
+          batch.add(
+              event(new Payload.Heartbeat(round((double) i / steps, 3)), s.name(), host, runId));
           int e = (int) Math.ceil((double) i * p.epochs() / steps);
           if (s.gpu() && e > epoch) {
             epoch = e;
@@ -377,10 +366,8 @@ public final class Demo implements AutoCloseable {
           continue;
         }
         lastAge = age;
-        Map<String, Object> hb = event("heartbeat", s.name(), host, runId);
-        hb.put("time", round(now() - age, 3));
-        hb.put("progress", 0.35);
-        post(List.of(hb));
+        Event hb = event(new Payload.Heartbeat(0.35), s.name(), host, runId);
+        post(List.of(hb.withTime(round(now() - age, 3))));
       }
       finish(s, host, runId, t0, "cancelled", "demo stopped");
       return Outcome.STOPPED;
@@ -403,18 +390,16 @@ public final class Demo implements AutoCloseable {
         String status,
         String error,
         double elapsed) {
-      Map<String, Object> f = event("stage_finished", s.name(), host, runId);
-      f.put("status", status);
-      f.put("duration_seconds", round(elapsed, 3));
-      f.put("exit_code", status.equals("success") ? 0 : status.equals("failure") ? 1 : 143);
-      if (error != null) {
-        f.put("error", error);
-      }
-      f.put("cpu_seconds", round(elapsed * (s.gpu() ? 12 : 3) * (0.6 + 0.3 * rnd.nextDouble()), 3));
-      f.put(
-          "memory_peak_bytes",
-          (double) Math.round((s.gpu() ? 22e9 : 4e9) * (0.8 + 0.4 * rnd.nextDouble())));
-      post(List.of(f));
+      Payload.Status st = Payload.Status.valueOf(status);
+      Payload.StageFinished f =
+          new Payload.StageFinished(
+              st,
+              round(elapsed, 3),
+              st == Payload.Status.success ? 0.0 : st == Payload.Status.failure ? 1.0 : 143.0,
+              error,
+              round(elapsed * (s.gpu() ? 12 : 3) * (0.6 + 0.3 * rnd.nextDouble()), 3),
+              (double) Math.round((s.gpu() ? 22e9 : 4e9) * (0.8 + 0.4 * rnd.nextDouble())));
+      post(List.of(event(f, s.name(), host, runId)));
     }
 
     /** Warm-started training: the loss starts at most 1.5x its floor, so it never doubles. */
@@ -430,62 +415,63 @@ public final class Demo implements AutoCloseable {
       return p.finalLoss() * curve * (1 + 0.015 * rnd.nextGaussian());
     }
 
-    private Map<String, Object> training(int epoch, double loss) {
-      Map<String, Object> t = event("training", null, null, null);
-      t.put("model", p.model());
-      t.put("epoch", (double) epoch);
-      Map<String, Object> l = new LinkedHashMap<>();
+    private Event training(int epoch, double loss) {
+      Map<String, Double> l = new LinkedHashMap<>();
       l.put("train", round(loss, 5));
       l.put("validation", round(loss * (1.06 + 0.01 * rnd.nextDouble()), 5));
-      t.put("loss", l);
-      t.put("samples_per_second", round(p.samplesPerSecond() * (1 + 0.04 * rnd.nextGaussian()), 1));
-      return t;
+      return event(
+          new Payload.Training(
+              p.model(),
+              (double) epoch,
+              l,
+              round(p.samplesPerSecond() * (1 + 0.04 * rnd.nextGaussian()), 1)),
+          null,
+          null,
+          null);
     }
 
     /** What a successful stage reports before it finishes. */
-    private List<Map<String, Object>> results(StageSpec s, String host, String runId) {
-      List<Map<String, Object>> out = new ArrayList<>();
+    private List<Event> results(StageSpec s, String host, String runId) {
+      List<Event> out = new ArrayList<>();
       String stage = s.name();
       double n = Math.round(p.records() * (1 + 0.05 * rnd.nextGaussian()));
       boolean corrupt = fault(FaultKind.CORRUPT_RECORDS, stage);
       if (stage.equals("ingest") || stage.equals("features") || corrupt) {
-        Map<String, Object> r = event("records", stage, host, runId);
         boolean first = stage.equals("ingest");
-        r.put("processed", first ? n : Math.round(n * 0.996));
-        r.put(
-            "invalid",
-            (double)
-                Math.round(n * (corrupt ? 0.015 : first ? 0.0005 + 0.001 * rnd.nextDouble() : 0)));
-        r.put(
-            "corrupt",
-            (double) Math.round(n * (corrupt ? 0.03 : first ? 0.0002 * rnd.nextDouble() : 0)));
-        r.put("dropped", (double) Math.round(n * (0.002 + 0.004 * rnd.nextDouble())));
-        out.add(r);
+        Payload.Records r =
+            new Payload.Records(
+                first ? n : Math.round(n * 0.996),
+                (double)
+                    Math.round(
+                        n * (corrupt ? 0.015 : first ? 0.0005 + 0.001 * rnd.nextDouble() : 0)),
+                (double) Math.round(n * (corrupt ? 0.03 : first ? 0.0002 * rnd.nextDouble() : 0)),
+                (double) Math.round(n * (0.002 + 0.004 * rnd.nextDouble())));
+        out.add(event(r, stage, host, runId));
       }
       boolean missing = fault(FaultKind.MISSING_VALUES, stage);
       if (stage.equals("ingest") || missing) {
-        Map<String, Object> q = event("data_quality", stage, host, runId);
-        q.put("dataset", p.dataset());
-        q.put(
-            "missing_values_ratio",
+        double ratio =
             round(
                 missing
                     ? Math.min(1, 0.3 + 0.02 * rnd.nextGaussian())
                     : p.maxMissingRatio() * (0.1 + 0.3 * rnd.nextDouble()),
-                5));
+                5);
         double lag = p.cadenceSeconds() * (0.02 + 0.08 * rnd.nextDouble()) / scale;
-        q.put("newest_record_time", round(now() - lag, 3));
-        out.add(q);
+        out.add(
+            event(
+                new Payload.DataQuality(p.dataset(), ratio, null, round(now() - lag, 3)),
+                stage,
+                host,
+                runId));
       }
       boolean drift = fault(FaultKind.DRIFT, stage);
       if (stage.equals("features") || drift) {
         for (int i = 0; i < p.features().size(); i++) {
-          Map<String, Object> d = event("drift", stage, host, runId);
-          d.put("feature", p.features().get(i));
           double ratio =
               drift && i == 0 ? 1.8 + 0.4 * rnd.nextDouble() : 0.1 + 0.35 * rnd.nextDouble();
-          d.put("score", round(p.driftThreshold() * ratio, 4));
-          out.add(d);
+          Payload.Drift d =
+              new Payload.Drift(p.features().get(i), round(p.driftThreshold() * ratio, 4));
+          out.add(event(d, stage, host, runId));
         }
       }
       if (stage.equals("evaluate")) {
@@ -497,7 +483,7 @@ public final class Demo implements AutoCloseable {
       return out;
     }
 
-    private void evaluate(String stage, String host, String runId, List<Map<String, Object>> out) {
+    private void evaluate(String stage, String host, String runId, List<Event> out) {
       boolean regress = fault(FaultKind.MODEL_REGRESSION, stage);
       candidateVersion = "v" + run;
       for (MetricSpec m : p.metrics()) {
@@ -519,7 +505,7 @@ public final class Demo implements AutoCloseable {
       }
     }
 
-    private void deploy(String stage, String host, String runId, List<Map<String, Object>> out) {
+    private void deploy(String stage, String host, String runId, List<Event> out) {
       if (candidateVersion == null) {
         return;
       }
@@ -549,7 +535,7 @@ public final class Demo implements AutoCloseable {
       }
     }
 
-    private Map<String, Object> modelMetric(
+    private Event modelMetric(
         String stage,
         String host,
         String runId,
@@ -557,13 +543,12 @@ public final class Demo implements AutoCloseable {
         String version,
         double value,
         String role) {
-      Map<String, Object> e = event("model_metric", stage, host, runId);
-      e.put("model", p.model());
-      e.put("version", version);
-      e.put("metric", metric);
-      e.put("value", round(value, 5));
-      e.put("role", role);
-      return e;
+      return event(
+          new Payload.ModelMetric(
+              p.model(), version, metric, round(value, 5), Payload.Role.valueOf(role)),
+          stage,
+          host,
+          runId);
     }
   }
 

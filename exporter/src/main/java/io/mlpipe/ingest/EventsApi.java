@@ -3,7 +3,7 @@ package io.mlpipe.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelinesConfig;
-import io.mlpipe.pipeline.Event;
+import io.mlpipe.event.Event;
 import io.mlpipe.pipeline.PipelineModel;
 import io.mlpipe.security.RequestAuth;
 import io.mlpipe.store.DurableStore;
@@ -13,9 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -67,7 +65,7 @@ public final class EventsApi extends HttpServlet {
     String type = req.getContentType() == null ? "" : req.getContentType();
     boolean ndjson = type.contains("ndjson") || type.contains("jsonlines");
     long now = System.currentTimeMillis();
-    EventsParser.Result parsed = EventsParser.parse(body, ndjson, now / 1000.0);
+    EventsParser.Result parsed = EventsParser.parse(body, ndjson, now / 1000.0, ownFamily);
     if (!parsed.ok()) {
       errors(resp, 400, parsed.problems());
       return;
@@ -87,21 +85,6 @@ public final class EventsApi extends HttpServlet {
     }
     if (!badNames.isEmpty()) {
       errors(resp, 400, badNames);
-      return;
-    }
-    List<EventsParser.Problem> owned = new ArrayList<>();
-    for (int i = 0; i < parsed.events().size(); i++) {
-      Event e = parsed.events().get(i);
-      if (e.type() == Event.Type.metric && ownFamily.test(e.string("name"))) {
-        owned.add(
-            new EventsParser.Problem(
-                i,
-                "name",
-                "'" + e.string("name") + "' is exposed by the agent itself; choose another name"));
-      }
-    }
-    if (!owned.isEmpty()) {
-      errors(resp, 400, owned);
       return;
     }
     RequestAuth auth = RequestAuth.of(req.getAttribute(RequestAuth.ATTRIBUTE));
@@ -168,22 +151,20 @@ public final class EventsApi extends HttpServlet {
       return;
     }
     resp.setStatus(202);
-    PushStatusApi.write(resp, Map.of("accepted", parsed.events().size()));
+    PushStatusApi.write(resp, new Accepted(parsed.events().size()));
   }
+
+  /** The answer to an applied request. */
+  record Accepted(int accepted) {}
+
+  /** The answer to a refused one: every problem, each with its event's index and field. */
+  record Errors(List<EventsParser.Problem> errors) {}
 
   private static void errors(
       HttpServletResponse resp, int status, List<EventsParser.Problem> problems)
       throws IOException {
     resp.setStatus(status);
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (EventsParser.Problem p : problems) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("index", p.index());
-      m.put("field", p.field());
-      m.put("message", p.message());
-      out.add(m);
-    }
     resp.setContentType("application/json");
-    JSON.writeValue(resp.getOutputStream(), Map.of("errors", out));
+    JSON.writeValue(resp.getOutputStream(), new Errors(problems));
   }
 }

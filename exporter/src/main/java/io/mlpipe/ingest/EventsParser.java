@@ -7,16 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mlpipe.config.Names;
-import io.mlpipe.pipeline.Event;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.Field;
+import io.mlpipe.event.Field.Kind;
+import io.mlpipe.event.Payload;
+import io.mlpipe.event.Wire;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads the JSON events API's body (one object, an array, or NDJSON) into validated {@link Event}s,
@@ -41,98 +47,43 @@ public final class EventsParser {
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .build();
 
-  private enum Kind {
-    NAME,
-    TEXT,
-    NON_NEGATIVE,
-    COUNT,
-    RATIO,
-    FINITE,
-    INTEGER,
-    STATUS,
-    ROLE,
-    METRIC_KIND,
-    TIME,
-    COUNTS,
-    FLOATS,
-    LABELS,
-    METRIC_NAME
-  }
-
   private static final Set<String> COMMON =
       Set.of("type", "pipeline", "stage", "time", "host", "run_id", "id");
 
-  private static Map<String, Kind> fields(Event.Type t) {
-    Map<String, Kind> m = new LinkedHashMap<>();
-    switch (t) {
-      case stage_started -> {}
-      case stage_finished -> {
-        m.put("status", Kind.STATUS);
-        m.put("duration_seconds", Kind.NON_NEGATIVE);
-        m.put("exit_code", Kind.INTEGER);
-        m.put("error", Kind.TEXT);
-        m.put("cpu_seconds", Kind.NON_NEGATIVE);
-        m.put("memory_peak_bytes", Kind.NON_NEGATIVE);
-      }
-      case heartbeat -> m.put("progress", Kind.RATIO);
-      case records -> {
-        m.put("processed", Kind.COUNT);
-        m.put("invalid", Kind.COUNT);
-        m.put("corrupt", Kind.COUNT);
-        m.put("dropped", Kind.COUNT);
-      }
-      case data_quality -> {
-        m.put("dataset", Kind.NAME);
-        m.put("missing_values_ratio", Kind.RATIO);
-        m.put("schema_violations", Kind.COUNTS);
-        m.put("newest_record_time", Kind.TIME);
-      }
-      case drift -> {
-        m.put("feature", Kind.NAME);
-        m.put("score", Kind.FINITE);
-      }
-      case training -> {
-        m.put("model", Kind.NAME);
-        m.put("epoch", Kind.NON_NEGATIVE);
-        m.put("loss", Kind.FLOATS);
-        m.put("samples_per_second", Kind.NON_NEGATIVE);
-      }
-      case model_metric -> {
-        m.put("model", Kind.NAME);
-        m.put("version", Kind.NAME);
-        m.put("metric", Kind.NAME);
-        m.put("value", Kind.FINITE);
-        m.put("role", Kind.ROLE);
-      }
-      case metric -> {
-        m.put("name", Kind.METRIC_NAME);
-        m.put("kind", Kind.METRIC_KIND);
-        m.put("value", Kind.FINITE);
-        m.put("labels", Kind.LABELS);
-      }
-    }
-    return m;
-  }
+  /**
+   * Each type's fields by wire name, in the order of its {@link Payload} record's components: the
+   * record says what a field is called and what it accepts ({@link Field}); the parser reads it
+   * from there ({@link Wire}).
+   */
+  private static final Map<Event.Type, Map<String, Wire.FieldSpec>> FIELDS =
+      new EnumMap<>(Event.Type.class);
 
-  private static Set<String> required(Event.Type t) {
-    return switch (t) {
-      case stage_finished -> Set.of("status");
-      case data_quality -> Set.of("dataset");
-      case drift -> Set.of("feature", "score");
-      case training -> Set.of("model");
-      case model_metric -> Set.of("model", "version", "metric", "value");
-      case metric -> Set.of("name", "value");
-      default -> Set.of();
-    };
+  static {
+    for (Event.Type t : Event.Type.values()) {
+      Map<String, Wire.FieldSpec> m = new LinkedHashMap<>();
+      Wire.fields(t).forEach(f -> m.put(f.name(), f));
+      FIELDS.put(t, java.util.Collections.unmodifiableMap(m));
+    }
   }
 
   private EventsParser() {}
 
   /**
-   * @param ndjson one event per line instead of a JSON document
-   * @param nowSeconds the time given to events without one
+   * As {@link #parse(byte[], boolean, double, Predicate)} knowing no collector's families (tools,
+   * tests): only the agent's {@code mlpipe_*} namespace is refused to {@code metric} events.
    */
   public static Result parse(byte[] body, boolean ndjson, double nowSeconds) {
+    return parse(body, ndjson, nowSeconds, name -> false);
+  }
+
+  /**
+   * @param ndjson one event per line instead of a JSON document
+   * @param nowSeconds the time given to events without one
+   * @param ownFamily whether a name is one the agent exposes itself ({@link OwnFamilies#owns}): a
+   *     {@code metric} event naming one is refused, as a push of it is
+   */
+  public static Result parse(
+      byte[] body, boolean ndjson, double nowSeconds, Predicate<String> ownFamily) {
     List<Problem> problems = new ArrayList<>();
     List<JsonNode> nodes = new ArrayList<>();
     if (ndjson) {
@@ -185,7 +136,7 @@ public final class EventsParser {
     List<Event> events = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
       if (nodes.get(i) != null) {
-        Event e = event(i, nodes.get(i), nowSeconds, problems);
+        Event e = event(i, nodes.get(i), nowSeconds, ownFamily, problems);
         if (e != null) {
           events.add(e);
         }
@@ -208,7 +159,8 @@ public final class EventsParser {
     return nl > 0 ? m.substring(0, nl) : m;
   }
 
-  private static Event event(int index, JsonNode node, double now, List<Problem> problems) {
+  private static Event event(
+      int index, JsonNode node, double now, Predicate<String> ownFamily, List<Problem> problems) {
     int before = problems.size();
     if (!node.isObject()) {
       problems.add(new Problem(index, "", "an event must be a JSON object"));
@@ -247,7 +199,7 @@ public final class EventsParser {
     if (type == null) {
       return null;
     }
-    Map<String, Kind> spec = fields(type);
+    Map<String, Wire.FieldSpec> spec = FIELDS.get(type);
     Map<String, Object> values = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = node.fields();
     while (it.hasNext()) {
@@ -255,8 +207,8 @@ public final class EventsParser {
       if (COMMON.contains(f.getKey())) {
         continue;
       }
-      Kind kind = spec.get(f.getKey());
-      if (kind == null) {
+      Wire.FieldSpec field = spec.get(f.getKey());
+      if (field == null) {
         problems.add(
             new Problem(
                 index,
@@ -268,14 +220,14 @@ public final class EventsParser {
                     + ")"));
         continue;
       }
-      Object v = value(index, f.getKey(), kind, f.getValue(), problems);
+      Object v = value(index, f.getKey(), field, f.getValue(), ownFamily, problems);
       if (v != null) {
         values.put(f.getKey(), v);
       }
     }
-    for (String r : required(type)) {
-      if (!node.has(r)) {
-        problems.add(new Problem(index, r, "required for " + type + " events"));
+    for (Map.Entry<String, Wire.FieldSpec> f : spec.entrySet()) {
+      if (f.getValue().rule().required() && !node.has(f.getKey())) {
+        problems.add(new Problem(index, f.getKey(), "required for " + type + " events"));
       }
     }
     // Judged on the fields present: a present but invalid count already has its own problem.
@@ -306,7 +258,9 @@ public final class EventsParser {
     if (problems.size() > before) {
       return null;
     }
-    return new Event(type, pipeline, stage, time, host, runId, id, values);
+    // Validated above, field by field: the conversion into the record cannot fail.
+    Payload payload = Wire.payload(type, values);
+    return new Event(pipeline, stage, time, host, runId, id, payload);
   }
 
   private static String name(
@@ -353,7 +307,13 @@ public final class EventsParser {
   }
 
   private static Object value(
-      int index, String field, Kind kind, JsonNode v, List<Problem> problems) {
+      int index,
+      String field,
+      Wire.FieldSpec spec,
+      JsonNode v,
+      Predicate<String> ownFamily,
+      List<Problem> problems) {
+    Kind kind = spec.rule().value();
     switch (kind) {
       case NAME -> {
         if (v.isTextual() && Names.labelValueProblem(v.asText()) == null) {
@@ -380,6 +340,10 @@ public final class EventsParser {
           problems.add(
               new Problem(
                   index, field, "names starting with mlpipe_ are the agent's own; choose another"));
+        } else if (ownFamily.test(n)) {
+          problems.add(
+              new Problem(
+                  index, field, "'" + n + "' is exposed by the agent itself; choose another name"));
         } else {
           return n;
         }
@@ -406,14 +370,12 @@ public final class EventsParser {
           return d;
         }
       }
-      case STATUS -> {
-        return oneOf(index, field, v, Set.of("success", "failure", "cancelled"), problems);
-      }
-      case ROLE -> {
-        return oneOf(index, field, v, Set.of("candidate", "production"), problems);
-      }
-      case METRIC_KIND -> {
-        return oneOf(index, field, v, Set.of("gauge", "counter"), problems);
+      case ONE_OF -> {
+        Set<String> allowed = new java.util.HashSet<>();
+        for (Object c : spec.type().getEnumConstants()) {
+          allowed.add(((Enum<?>) c).name());
+        }
+        return oneOf(index, field, v, allowed, problems);
       }
       case TIME -> {
         return time(index, field, v, problems);

@@ -1,5 +1,10 @@
 package io.mlpipe.ingest;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Family;
@@ -32,6 +37,63 @@ public final class PushStatusApi {
 
   private PushStatusApi() {}
 
+  /** Pushgateway's envelope of every JSON answer. */
+  record Success<T>(String status, T data) {
+    static <T> Success<T> of(T data) {
+      return new Success<>("success", data);
+    }
+  }
+
+  /**
+   * One push group in {@code /api/v1/metrics}: its families by name (as keys beside the fixed ones,
+   * as Pushgateway writes them), its grouping key and its push times.
+   */
+  @JsonPropertyOrder({"labels", "last_push_successful", "push_time_seconds"})
+  record GroupJson(
+      @JsonIgnore Map<String, FamilyJson> families,
+      Map<String, String> labels,
+      @JsonProperty("last_push_successful") boolean lastPushSuccessful,
+      @JsonProperty("push_time_seconds") FamilyJson pushTimeSeconds,
+      @JsonProperty("push_failure_time_seconds") FamilyJson pushFailureTimeSeconds) {
+
+    @JsonAnyGetter
+    Map<String, FamilyJson> familiesByName() {
+      return families;
+    }
+  }
+
+  /** One family; {@code help} is left out when the pusher gave none. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record FamilyJson(
+      @JsonProperty("time_stamp") String timeStamp,
+      String type,
+      String help,
+      List<SeriesJson> metrics) {}
+
+  /**
+   * One series: a value (gauge, counter, untyped), or buckets (histogram) or quantiles (summary)
+   * with count and sum; every number as a string, as Pushgateway writes them.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record SeriesJson(
+      Map<String, String> labels,
+      String value,
+      Map<String, String> buckets,
+      Map<String, String> quantiles,
+      String count,
+      String sum) {
+
+    static SeriesJson value(Map<String, String> labels, double v) {
+      return new SeriesJson(labels, format(v), null, null, null, null);
+    }
+  }
+
+  /** {@code /api/v1/status}'s data. */
+  record StatusJson(
+      @JsonProperty("build_information") Map<String, String> buildInformation,
+      Map<String, String> flags,
+      @JsonProperty("start_time") String startTime) {}
+
   public static HttpServlet metrics(Supplier<DurableStore> store) {
     return new HttpServlet() {
       @Override
@@ -43,69 +105,55 @@ public final class PushStatusApi {
         List<Group> groups = new ArrayList<>(s.groups());
         groups.removeIf(g -> !g.key().source().equals(GroupKey.PUSH));
         groups.sort(Comparator.comparing(g -> g.key().labels()));
-        List<Map<String, Object>> data = new ArrayList<>();
-        for (Group g : groups) {
-          data.add(group(g));
-        }
-        write(resp, Map.of("status", "success", "data", data));
+        write(resp, Success.of(groups.stream().map(PushStatusApi::group).toList()));
       }
     };
   }
 
-  private static Map<String, Object> group(Group g) {
-    Map<String, Object> out = new LinkedHashMap<>();
+  private static GroupJson group(Group g) {
     String time = Instant.ofEpochMilli(g.updatedAtMillis()).toString();
+    Map<String, FamilyJson> families = new LinkedHashMap<>();
     for (Family f : g.families().values()) {
-      Map<String, Object> fam = new LinkedHashMap<>();
-      fam.put("time_stamp", time);
-      fam.put("type", f.type().name());
-      if (f.help() != null) {
-        fam.put("help", f.help());
-      }
-      List<Map<String, Object>> metrics = new ArrayList<>();
+      List<SeriesJson> metrics = new ArrayList<>();
       for (Series s : f.series().values()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("labels", s.labels().toMap());
-        if (s instanceof Series.Value v) {
-          m.put("value", format(v.value()));
-        } else if (s instanceof Series.Histogram h) {
-          Map<String, String> buckets = new LinkedHashMap<>();
-          for (int i = 0; i < h.upperBounds().length; i++) {
-            buckets.put(format(h.upperBounds()[i]), format(h.cumulativeCounts()[i]));
-          }
-          m.put("buckets", buckets);
-          m.put("count", format(h.count()));
-          m.put("sum", format(h.sum()));
-        } else if (s instanceof Series.Summary sm) {
-          Map<String, String> qs = new LinkedHashMap<>();
-          for (int i = 0; i < sm.quantiles().length; i++) {
-            qs.put(format(sm.quantiles()[i]), format(sm.values()[i]));
-          }
-          m.put("quantiles", qs);
-          m.put("count", format(sm.count()));
-          m.put("sum", format(sm.sum()));
-        }
-        metrics.add(m);
+        metrics.add(series(s));
       }
-      fam.put("metrics", metrics);
-      out.put(f.name(), fam);
+      families.put(f.name(), new FamilyJson(time, f.type().name(), f.help(), metrics));
     }
-    out.put("labels", g.key().labels().toMap());
-    out.put("last_push_successful", g.pushFailureTimeSeconds() <= g.pushTimeSeconds());
     LabelSet labels = StoreCollector.withInstance(g.key().labels());
-    out.put("push_time_seconds", pushTime(time, labels, g.pushTimeSeconds(), "succeeded"));
-    out.put(
-        "push_failure_time_seconds", pushTime(time, labels, g.pushFailureTimeSeconds(), "failed"));
-    return out;
+    return new GroupJson(
+        families,
+        g.key().labels().toMap(),
+        g.pushFailureTimeSeconds() <= g.pushTimeSeconds(),
+        pushTime(time, labels, g.pushTimeSeconds(), "succeeded"),
+        pushTime(time, labels, g.pushFailureTimeSeconds(), "failed"));
   }
 
-  private static Map<String, Object> pushTime(String time, LabelSet labels, double v, String what) {
-    Map<String, Object> fam = new LinkedHashMap<>();
-    fam.put("time_stamp", time);
-    fam.put("type", "GAUGE");
-    fam.put("help", "Last Unix time when changing this group in the Pushgateway " + what + ".");
-    fam.put("metrics", List.of(Map.of("labels", labels.toMap(), "value", format(v))));
-    return fam;
+  private static SeriesJson series(Series s) {
+    Map<String, String> labels = s.labels().toMap();
+    if (s instanceof Series.Histogram h) {
+      Map<String, String> buckets = new LinkedHashMap<>();
+      for (int i = 0; i < h.upperBounds().length; i++) {
+        buckets.put(format(h.upperBounds()[i]), format(h.cumulativeCounts()[i]));
+      }
+      return new SeriesJson(labels, null, buckets, null, format(h.count()), format(h.sum()));
+    }
+    if (s instanceof Series.Summary sm) {
+      Map<String, String> qs = new LinkedHashMap<>();
+      for (int i = 0; i < sm.quantiles().length; i++) {
+        qs.put(format(sm.quantiles()[i]), format(sm.values()[i]));
+      }
+      return new SeriesJson(labels, null, null, qs, format(sm.count()), format(sm.sum()));
+    }
+    return SeriesJson.value(labels, s instanceof Series.Value v ? v.value() : Double.NaN);
+  }
+
+  private static FamilyJson pushTime(String time, LabelSet labels, double v, String what) {
+    return new FamilyJson(
+        time,
+        "GAUGE",
+        "Last Unix time when changing this group in the Pushgateway " + what + ".",
+        List.of(SeriesJson.value(labels.toMap(), v)));
   }
 
   private static String format(double d) {
@@ -127,11 +175,7 @@ public final class PushStatusApi {
     return new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("build_information", buildInfo);
-        data.put("flags", flags);
-        data.put("start_time", started.toString());
-        write(resp, Map.of("status", "success", "data", data));
+        write(resp, Success.of(new StatusJson(buildInfo, flags, started.toString())));
       }
     };
   }

@@ -3,6 +3,8 @@ package io.mlpipe.pipeline;
 import static io.mlpipe.pipeline.PipelineMetrics.*;
 
 import io.mlpipe.config.PipelinesConfig;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.Payload;
 import io.mlpipe.store.GroupKey;
 import io.mlpipe.store.LabelSet;
 import io.mlpipe.store.MetricType;
@@ -68,281 +70,309 @@ public final class PipelineModel {
   }
 
   private void translate(Event e, long now, long forget, long runTtl, List<Mutation> out) {
-    LabelSet stageLabels =
-        e.stage() == null ? null : LabelSet.of("pipeline", e.pipeline(), "stage", e.stage());
-    LabelSet pipeLabels = LabelSet.of("pipeline", e.pipeline());
-    List<Op> stageOps = new ArrayList<>();
-    List<Op> pipeOps = new ArrayList<>();
-    double t = e.timeSeconds();
-    switch (e.type()) {
-      case stage_started -> {
-        stageOps.add(
-            add(STAGE_RUNNING, MetricType.GAUGE, "Runs of the stage in progress.", stageLabels, 1));
-        stageOps.add(set(STAGE_LAST_START, "When the stage last started.", stageLabels, t));
-        stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
-        // What belongs to one run starts afresh; history (last success/failure, counts) stays.
-        stageOps.add(new Op.Remove(STAGE_PROGRESS, stageLabels));
-        stageOps.add(clearError());
-        if (e.runId() != null) {
-          out.add(
-              new Mutation.Update(
-                  runKey(e.pipeline(), e.stage(), e.runId()),
-                  List.of(runInfo(e), set(RUN_STARTED, null, LabelSet.EMPTY, t)),
-                  now,
-                  runTtl));
+    Translation t = new Translation(e, now, runTtl, out);
+    e.payload().accept(t);
+    if (!t.stageOps.isEmpty()) {
+      out.add(new Mutation.Update(stageKey(e.pipeline(), e.stage()), t.stageOps, now, forget));
+    }
+    if (!t.pipeOps.isEmpty()) {
+      out.add(new Mutation.Update(pipelineKey(e.pipeline()), t.pipeOps, now, forget));
+    }
+  }
+
+  /**
+   * One event's operations on its stage's group and its pipeline's group, and the mutations of its
+   * run's group: one method per payload type, which the compiler checks are all there.
+   */
+  private static final class Translation implements Payload.Visitor<Void> {
+    private final Event e;
+    private final long now;
+    private final long runTtl;
+    private final List<Mutation> out;
+    private final LabelSet stageLabels;
+    private final LabelSet pipeLabels;
+    private final double t;
+    final List<Op> stageOps = new ArrayList<>();
+    final List<Op> pipeOps = new ArrayList<>();
+
+    Translation(Event e, long now, long runTtl, List<Mutation> out) {
+      this.e = e;
+      this.now = now;
+      this.runTtl = runTtl;
+      this.out = out;
+      this.stageLabels =
+          e.stage() == null ? null : LabelSet.of("pipeline", e.pipeline(), "stage", e.stage());
+      this.pipeLabels = LabelSet.of("pipeline", e.pipeline());
+      this.t = e.time();
+    }
+
+    @Override
+    public Void stageStarted(Payload.StageStarted p) {
+      stageOps.add(
+          add(STAGE_RUNNING, MetricType.GAUGE, "Runs of the stage in progress.", stageLabels, 1));
+      stageOps.add(set(STAGE_LAST_START, "When the stage last started.", stageLabels, t));
+      stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
+      // What belongs to one run starts afresh; history (last success/failure, counts) stays.
+      stageOps.add(new Op.Remove(STAGE_PROGRESS, stageLabels));
+      stageOps.add(clearError());
+      if (e.runId() != null) {
+        out.add(
+            new Mutation.Update(
+                runKey(e.pipeline(), e.stage(), e.runId()),
+                List.of(runInfo(e), set(RUN_STARTED, null, LabelSet.EMPTY, t)),
+                now,
+                runTtl));
+      }
+      return null;
+    }
+
+    @Override
+    public Void stageFinished(Payload.StageFinished p) {
+      Payload.Status status = p.status();
+      stageOps.add(
+          new Op.Add(
+              STAGE_RUNNING,
+              MetricType.GAUGE,
+              "Runs of the stage in progress.",
+              stageLabels,
+              -1,
+              true));
+      stageOps.add(runs(status, 1));
+      // Every status appears from the first run on, so rate() and ratios see explicit zeros.
+      for (Payload.Status other : Payload.Status.values()) {
+        if (other != status) {
+          stageOps.add(runs(other, 0));
         }
       }
-      case stage_finished -> {
-        String status = e.string("status");
+      if (status == Payload.Status.success) {
+        stageOps.add(set(STAGE_LAST_SUCCESS, "When the stage last succeeded.", stageLabels, t));
+      } else if (status == Payload.Status.failure) {
+        stageOps.add(set(STAGE_LAST_FAILURE, "When the stage last failed.", stageLabels, t));
+      }
+      stageOps.add(clearError());
+      if (status != Payload.Status.success && p.error() != null) {
+        stageOps.add(set(STAGE_LAST_ERROR, null, LabelSet.of("error", p.error()), t));
+      }
+      stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
+      Double duration = p.durationSeconds();
+      if (duration == null) {
+        // From the start as the store holds it when this finish is applied (WAL order).
+        Op.Start start =
+            e.runId() != null
+                ? new Op.Start(
+                    runKey(e.pipeline(), e.stage(), e.runId()), RUN_STARTED, LabelSet.EMPTY, null)
+                : new Op.Start(
+                    stageKey(e.pipeline(), e.stage()),
+                    STAGE_LAST_START,
+                    stageLabels,
+                    STAGE_RUNNING);
         stageOps.add(
-            new Op.Add(
-                STAGE_RUNNING,
-                MetricType.GAUGE,
-                "Runs of the stage in progress.",
+            new Op.ObserveElapsed(
+                STAGE_DURATION,
+                "Durations of finished runs.",
                 stageLabels,
-                -1,
-                true));
+                DURATION_BUCKETS,
+                STAGE_LAST_DURATION,
+                "Duration of the last finished run.",
+                t,
+                start));
+      } else {
+        stageOps.add(
+            new Op.Observe(
+                STAGE_DURATION,
+                "Durations of finished runs.",
+                stageLabels,
+                DURATION_BUCKETS,
+                duration));
+        stageOps.add(
+            set(STAGE_LAST_DURATION, "Duration of the last finished run.", stageLabels, duration));
+      }
+      if (p.exitCode() != null) {
+        stageOps.add(
+            set(
+                STAGE_LAST_EXIT_CODE,
+                "Exit code of the last wrapped command.",
+                stageLabels,
+                p.exitCode()));
+      }
+      if (p.cpuSeconds() != null) {
         stageOps.add(
             new Op.Add(
-                STAGE_RUNS,
+                STAGE_CPU,
                 MetricType.COUNTER,
-                "Finished runs of the stage, by status.",
-                labels(stageLabels, "status", status),
-                1,
+                "CPU time of wrapped commands.",
+                stageLabels,
+                p.cpuSeconds(),
                 false));
-        // Every status appears from the first run on, so rate() and ratios see explicit zeros.
-        for (String other : List.of("success", "failure", "cancelled")) {
-          if (!other.equals(status)) {
-            stageOps.add(
-                new Op.Add(
-                    STAGE_RUNS,
-                    MetricType.COUNTER,
-                    "Finished runs of the stage, by status.",
-                    labels(stageLabels, "status", other),
-                    0,
-                    false));
-          }
-        }
-        if (status.equals("success")) {
-          stageOps.add(set(STAGE_LAST_SUCCESS, "When the stage last succeeded.", stageLabels, t));
-        } else if (status.equals("failure")) {
-          stageOps.add(set(STAGE_LAST_FAILURE, "When the stage last failed.", stageLabels, t));
-        }
-        stageOps.add(clearError());
-        if (!status.equals("success") && e.string("error") != null) {
-          stageOps.add(set(STAGE_LAST_ERROR, null, LabelSet.of("error", e.string("error")), t));
-        }
-        stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
-        Double duration = e.number("duration_seconds");
-        if (duration == null) {
-          // From the start as the store holds it when this finish is applied (WAL order).
-          Op.Start start =
-              e.runId() != null
-                  ? new Op.Start(
-                      runKey(e.pipeline(), e.stage(), e.runId()), RUN_STARTED, LabelSet.EMPTY, null)
-                  : new Op.Start(
-                      stageKey(e.pipeline(), e.stage()),
-                      STAGE_LAST_START,
-                      stageLabels,
-                      STAGE_RUNNING);
-          stageOps.add(
-              new Op.ObserveElapsed(
-                  STAGE_DURATION,
-                  "Durations of finished runs.",
-                  stageLabels,
-                  DURATION_BUCKETS,
-                  STAGE_LAST_DURATION,
-                  "Duration of the last finished run.",
-                  t,
-                  start));
-        } else {
-          stageOps.add(
-              new Op.Observe(
-                  STAGE_DURATION,
-                  "Durations of finished runs.",
-                  stageLabels,
-                  DURATION_BUCKETS,
-                  duration));
-          stageOps.add(
-              set(
-                  STAGE_LAST_DURATION,
-                  "Duration of the last finished run.",
-                  stageLabels,
-                  duration));
-        }
-        if (e.number("exit_code") != null) {
-          stageOps.add(
-              set(
-                  STAGE_LAST_EXIT_CODE,
-                  "Exit code of the last wrapped command.",
-                  stageLabels,
-                  e.number("exit_code")));
-        }
-        if (e.number("cpu_seconds") != null) {
-          stageOps.add(
-              new Op.Add(
-                  STAGE_CPU,
-                  MetricType.COUNTER,
-                  "CPU time of wrapped commands.",
-                  stageLabels,
-                  e.number("cpu_seconds"),
-                  false));
-        }
-        if (e.number("memory_peak_bytes") != null) {
-          stageOps.add(
-              set(
-                  STAGE_MEMORY_PEAK,
-                  "Peak resident memory of the last wrapped run.",
-                  stageLabels,
-                  e.number("memory_peak_bytes")));
-        }
-        if (e.runId() != null) {
-          // The run keeps the host it started on (Init: first writer wins); finishing restarts
-          // its TTL.
-          Op.Set info = runInfo(e);
-          out.add(
-              new Mutation.Update(
-                  runKey(e.pipeline(), e.stage(), e.runId()),
-                  List.of(new Op.Init(info.name(), info.type(), info.help(), info.labels(), 1)),
-                  now,
-                  runTtl));
-        }
       }
-      case heartbeat -> {
-        stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
-        if (e.number("progress") != null) {
-          stageOps.add(
-              set(
-                  STAGE_PROGRESS,
-                  "Progress of the running stage, 0..1.",
-                  stageLabels,
-                  e.number("progress")));
-        }
+      if (p.memoryPeakBytes() != null) {
+        stageOps.add(
+            set(
+                STAGE_MEMORY_PEAK,
+                "Peak resident memory of the last wrapped run.",
+                stageLabels,
+                p.memoryPeakBytes()));
       }
-      case records -> {
-        for (String outcome : List.of("processed", "invalid", "corrupt", "dropped")) {
-          Double n = e.number(outcome);
-          stageOps.add(
-              new Op.Add(
-                  STAGE_RECORDS,
-                  MetricType.COUNTER,
-                  "Records handled by the stage, by outcome.",
-                  labels(stageLabels, "outcome", outcome),
-                  n == null ? 0 : n,
-                  false));
-        }
+      if (e.runId() != null) {
+        // The run keeps the host it started on (Init: first writer wins); finishing restarts
+        // its TTL.
+        Op.Set info = runInfo(e);
+        out.add(
+            new Mutation.Update(
+                runKey(e.pipeline(), e.stage(), e.runId()),
+                List.of(new Op.Init(info.name(), info.type(), info.help(), info.labels(), 1)),
+                now,
+                runTtl));
       }
-      case data_quality -> {
-        String dataset = e.string("dataset");
-        if (e.number("missing_values_ratio") != null) {
-          stageOps.add(
-              set(
-                  DATA_MISSING,
-                  "Share of missing values in a dataset, 0..1.",
-                  labels(stageLabels, "dataset", dataset),
-                  e.number("missing_values_ratio")));
-        }
-        Map<String, Double> violations = e.map("schema_violations");
-        violations.forEach(
-            (check, n) ->
-                stageOps.add(
-                    new Op.Add(
-                        DATA_SCHEMA_VIOLATIONS,
-                        MetricType.COUNTER,
-                        "Schema check violations, by dataset and check.",
-                        labels(labels(stageLabels, "dataset", dataset), "check", check),
-                        n,
-                        false)));
-        if (e.number("newest_record_time") != null) {
-          pipeOps.add(
-              set(
-                  DATA_NEWEST_RECORD,
-                  "Time of the newest record in a dataset (freshness).",
-                  labels(pipeLabels, "dataset", dataset),
-                  e.number("newest_record_time")));
-        }
+      return null;
+    }
+
+    private Op runs(Payload.Status status, double delta) {
+      return new Op.Add(
+          STAGE_RUNS,
+          MetricType.COUNTER,
+          "Finished runs of the stage, by status.",
+          labels(stageLabels, "status", status.name()),
+          delta,
+          false);
+    }
+
+    @Override
+    public Void heartbeat(Payload.Heartbeat p) {
+      stageOps.add(set(STAGE_HEARTBEAT, "Last sign of life of the stage.", stageLabels, t));
+      if (p.progress() != null) {
+        stageOps.add(
+            set(STAGE_PROGRESS, "Progress of the running stage, 0..1.", stageLabels, p.progress()));
       }
-      case drift ->
-          pipeOps.add(
-              set(
-                  DATA_DRIFT,
-                  "Drift score of a feature.",
-                  labels(pipeLabels, "feature", e.string("feature")),
-                  e.number("score")));
-      case training -> {
-        LabelSet model = labels(pipeLabels, "model", e.string("model"));
-        if (e.number("epoch") != null) {
-          pipeOps.add(set(TRAINING_EPOCH, "Current training epoch.", model, e.number("epoch")));
-        }
-        Map<String, Double> loss = e.map("loss");
-        loss.forEach(
-            (split, v) ->
-                pipeOps.add(
-                    set(
-                        TRAINING_LOSS,
-                        "Training loss by split.",
-                        labels(model, "split", split),
-                        v)));
-        if (e.number("samples_per_second") != null) {
-          pipeOps.add(
-              set(
-                  TRAINING_THROUGHPUT,
-                  "Training throughput.",
-                  model,
-                  e.number("samples_per_second")));
-        }
+      return null;
+    }
+
+    @Override
+    public Void records(Payload.Records p) {
+      // Every outcome appears from the first report on, so ratios see explicit zeros.
+      record Outcome(String name, Double n) {}
+      for (Outcome o :
+          List.of(
+              new Outcome("processed", p.processed()),
+              new Outcome("invalid", p.invalid()),
+              new Outcome("corrupt", p.corrupt()),
+              new Outcome("dropped", p.dropped()))) {
+        stageOps.add(
+            new Op.Add(
+                STAGE_RECORDS,
+                MetricType.COUNTER,
+                "Records handled by the stage, by outcome.",
+                labels(stageLabels, "outcome", o.name()),
+                o.n() == null ? 0 : o.n(),
+                false));
       }
-      case model_metric -> {
-        String role = e.string("role") == null ? "candidate" : e.string("role");
-        LabelSet model = labels(pipeLabels, "model", e.string("model"));
+      return null;
+    }
+
+    @Override
+    public Void dataQuality(Payload.DataQuality p) {
+      LabelSet dataset = labels(stageLabels, "dataset", p.dataset());
+      if (p.missingValuesRatio() != null) {
+        stageOps.add(
+            set(
+                DATA_MISSING,
+                "Share of missing values in a dataset, 0..1.",
+                dataset,
+                p.missingValuesRatio()));
+      }
+      if (p.schemaViolations() != null) {
+        p.schemaViolations()
+            .forEach(
+                (check, n) ->
+                    stageOps.add(
+                        new Op.Add(
+                            DATA_SCHEMA_VIOLATIONS,
+                            MetricType.COUNTER,
+                            "Schema check violations, by dataset and check.",
+                            labels(dataset, "check", check),
+                            n,
+                            false)));
+      }
+      if (p.newestRecordTime() != null) {
         pipeOps.add(
             set(
-                MODEL_METRIC,
-                "Quality of a model, by metric and role.",
-                labels(labels(model, "metric", e.string("metric")), "role", role),
-                e.number("value")));
-        LabelSet metricVersion =
-            labels(
-                labels(
-                    labels(LabelSet.of("model", e.string("model")), "metric", e.string("metric")),
-                    "role",
-                    role),
-                "version",
-                e.string("version"));
-        pipeOps.add(new Op.RemoveOthers(MODEL_METRIC_VERSION, metricVersion, "version"));
-        pipeOps.add(set(MODEL_METRIC_VERSION, null, metricVersion, t));
-        // One version holds each role: the info series of other versions in this role go.
-        LabelSet info = labels(labels(model, "version", e.string("version")), "role", role);
-        pipeOps.add(new Op.RemoveOthers(MODEL_INFO, info, "version"));
-        pipeOps.add(set(MODEL_INFO, "Which model version holds each role.", info, 1));
+                DATA_NEWEST_RECORD,
+                "Time of the newest record in a dataset (freshness).",
+                labels(pipeLabels, "dataset", p.dataset()),
+                p.newestRecordTime()));
       }
-      case metric -> {
-        LabelSet base = stageLabels != null ? stageLabels : pipeLabels;
-        Map<String, String> user = e.map("labels");
-        LabelSet l = LabelSet.of(user).overriddenBy(base);
-        boolean counter = "counter".equals(e.string("kind"));
-        Op op =
-            counter
-                ? new Op.Add(
-                    e.string("name"),
-                    MetricType.COUNTER,
-                    "Reported by pipeline " + e.pipeline() + ".",
-                    l,
-                    e.number("value"),
-                    false)
-                : set(
-                    e.string("name"),
-                    "Reported by pipeline " + e.pipeline() + ".",
-                    l,
-                    e.number("value"));
-        (stageLabels != null ? stageOps : pipeOps).add(op);
+      return null;
+    }
+
+    @Override
+    public Void drift(Payload.Drift p) {
+      pipeOps.add(
+          set(
+              DATA_DRIFT,
+              "Drift score of a feature.",
+              labels(pipeLabels, "feature", p.feature()),
+              p.score()));
+      return null;
+    }
+
+    @Override
+    public Void training(Payload.Training p) {
+      LabelSet model = labels(pipeLabels, "model", p.model());
+      if (p.epoch() != null) {
+        pipeOps.add(set(TRAINING_EPOCH, "Current training epoch.", model, p.epoch()));
       }
+      if (p.loss() != null) {
+        p.loss()
+            .forEach(
+                (split, v) ->
+                    pipeOps.add(
+                        set(
+                            TRAINING_LOSS,
+                            "Training loss by split.",
+                            labels(model, "split", split),
+                            v)));
+      }
+      if (p.samplesPerSecond() != null) {
+        pipeOps.add(set(TRAINING_THROUGHPUT, "Training throughput.", model, p.samplesPerSecond()));
+      }
+      return null;
     }
-    if (!stageOps.isEmpty()) {
-      out.add(new Mutation.Update(stageKey(e.pipeline(), e.stage()), stageOps, now, forget));
+
+    @Override
+    public Void modelMetric(Payload.ModelMetric p) {
+      String role = (p.role() == null ? Payload.Role.candidate : p.role()).name();
+      LabelSet model = labels(pipeLabels, "model", p.model());
+      pipeOps.add(
+          set(
+              MODEL_METRIC,
+              "Quality of a model, by metric and role.",
+              labels(labels(model, "metric", p.metric()), "role", role),
+              p.value()));
+      LabelSet metricVersion =
+          labels(
+              labels(labels(LabelSet.of("model", p.model()), "metric", p.metric()), "role", role),
+              "version",
+              p.version());
+      pipeOps.add(new Op.RemoveOthers(MODEL_METRIC_VERSION, metricVersion, "version"));
+      pipeOps.add(set(MODEL_METRIC_VERSION, null, metricVersion, t));
+      // One version holds each role: the info series of other versions in this role go.
+      LabelSet info = labels(labels(model, "version", p.version()), "role", role);
+      pipeOps.add(new Op.RemoveOthers(MODEL_INFO, info, "version"));
+      pipeOps.add(set(MODEL_INFO, "Which model version holds each role.", info, 1));
+      return null;
     }
-    if (!pipeOps.isEmpty()) {
-      out.add(new Mutation.Update(pipelineKey(e.pipeline()), pipeOps, now, forget));
+
+    @Override
+    public Void metric(Payload.Metric p) {
+      LabelSet base = stageLabels != null ? stageLabels : pipeLabels;
+      LabelSet l = LabelSet.of(p.labels() == null ? Map.of() : p.labels()).overriddenBy(base);
+      String help = "Reported by pipeline " + e.pipeline() + ".";
+      Op op =
+          p.kind() == Payload.MetricKind.counter
+              ? new Op.Add(p.name(), MetricType.COUNTER, help, l, p.value(), false)
+              : set(p.name(), help, l, p.value());
+      (stageLabels != null ? stageOps : pipeOps).add(op);
+      return null;
     }
   }
 

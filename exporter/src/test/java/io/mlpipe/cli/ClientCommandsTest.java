@@ -55,6 +55,40 @@ class ClientCommandsTest {
   }
 
   @Test
+  void pushTypesItsFlagsAtParseTime() {
+    // Times are Unix seconds or RFC 3339, enums their constants: a typo is a usage error (2).
+    String[] heartbeat = {"push", "--pipeline", "p", "--stage", "s", "--type", "heartbeat"};
+    assertThat(run(concat(heartbeat, "--time", "yesterday"))).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Invalid value for option '--time'")
+        .contains(
+            "must be Unix seconds or an RFC 3339 time like 2026-01-02T03:04:05Z, got 'yesterday'");
+    assertThat(run(concat(heartbeat, "--time", "-5"))).isEqualTo(2);
+    assertThat(
+            run(
+                "push",
+                "--pipeline",
+                "p",
+                "--stage",
+                "s",
+                "--type",
+                "stage_finished",
+                "--status",
+                "ok"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Invalid value for option '--status'")
+        .contains("[success, failure, cancelled]");
+    assertThat(new Converters.UnixTime().convert("2026-01-02T03:04:05.5Z")).isEqualTo(1767323045.5);
+    assertThat(new Converters.UnixTime().convert("1767323045")).isEqualTo(1767323045.0);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
+  }
+
+  @Test
   void aBadAgentUrlIsAUsageErrorForPush() {
     assertThat(
             run(

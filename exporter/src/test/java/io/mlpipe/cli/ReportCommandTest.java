@@ -33,6 +33,18 @@ class ReportCommandTest {
   }
 
   @Test
+  void badTimeoutIsAUsageErrorFromItsConverter() {
+    assertThat(run("report", "--prometheus", "http://127.0.0.1:1", "--prometheus.timeout", "soon"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "Invalid value for option '--prometheus.timeout': must be a duration like 500ms, 5s or"
+                + " 1m, got 'soon'");
+    assertThat(run("report", "--prometheus", "http://127.0.0.1:1", "--prometheus.timeout", "0s"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void unknownFormatIsAUsageError() {
     assertThat(run("report", "--prometheus", "http://127.0.0.1:1", "--format", "pdf")).isEqualTo(2);
     assertThat(err.toString()).contains("--format", "pdf");

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.mlpipe.client.AgentClient.Outcome;
 import io.mlpipe.client.AgentClient.Reply;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.EventJson;
+import io.mlpipe.event.Payload.Heartbeat;
+import io.mlpipe.event.Payload.StageFinished;
+import io.mlpipe.event.Payload.Status;
+import io.mlpipe.event.Payload.Training;
 import io.mlpipe.ingest.EventsParser;
 import io.mlpipe.testing.FreePort;
 import java.io.IOException;
@@ -68,7 +74,10 @@ class AgentClientTest {
   void postsNdjsonEventsWithTheBearerToken() throws Exception {
     AgentClient c = client("s3cret");
     assertThat(c.url()).isEqualTo(url.substring(0, url.length() - 1));
-    Reply r = c.postEvents(AgentClient.ndjson(List.of(Map.of("type", "heartbeat"))));
+    Reply r =
+        c.postEvents(
+            EventJson.ndjson(
+                List.of(new Event("p", "s", null, null, null, null, new Heartbeat(null)))));
     assertThat(r).isEqualTo(new Reply(Outcome.ACCEPTED, 202, "{}"));
     assertThat(seen.take())
         .isEqualTo(
@@ -77,7 +86,7 @@ class AgentClientTest {
                 "/api/v1/events",
                 "application/x-ndjson",
                 "Bearer s3cret",
-                "{\"type\":\"heartbeat\"}\n"));
+                "{\"type\":\"heartbeat\",\"pipeline\":\"p\",\"stage\":\"s\"}\n"));
   }
 
   @Test
@@ -150,28 +159,38 @@ class AgentClientTest {
   }
 
   @Test
-  void handWrittenNdjsonIsWhatTheEventsApiReads() {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("type", "training");
-    e.put("pipeline", "p \"quoted\" \\ slash");
-    e.put("model", "m");
-    e.put("epoch", 3.0);
-    e.put("loss", Map.of("train", Double.NaN));
-    e.put("samples_per_second", 12.5);
-    byte[] body = AgentClient.ndjson(List.of(e, e));
+  void theClientsNdjsonIsWhatTheEventsApiReads() {
+    Map<String, Double> loss = new LinkedHashMap<>();
+    loss.put("train", Double.NaN);
+    Event e =
+        new Event(
+            "p \"quoted\" \\ slash",
+            null,
+            1.7e9,
+            null,
+            null,
+            null,
+            new Training("m", 3.0, loss, 12.5));
+    byte[] body = EventJson.ndjson(List.of(e, e));
     assertThat(new String(body, StandardCharsets.UTF_8))
         .startsWith("{\"type\":\"training\",\"pipeline\":\"p \\\"quoted\\\" \\\\ slash\",")
         .contains("\"epoch\":3,")
         .contains("{\"train\":NaN}");
     EventsParser.Result r = EventsParser.parse(body, true, 0);
     assertThat(r.problems()).isEmpty();
-    assertThat(r.events()).hasSize(2);
-    assertThat(r.events().get(0).pipeline()).isEqualTo("p \"quoted\" \\ slash");
-    assertThat(
-            new String(
-                AgentClient.ndjson(List.of(Map.of("error", "a\tb\n\u0001"))),
-                StandardCharsets.UTF_8))
-        .isEqualTo("{\"error\":\"a\\tb\\n\\u0001\"}\n");
-    assertThat(r.events().get(0).<Double>map("loss").get("train")).isNaN();
+    assertThat(r.events()).containsExactly(e, e);
+    Event error =
+        new Event(
+            "p",
+            "s",
+            null,
+            null,
+            null,
+            null,
+            new StageFinished(Status.failure, null, null, "a\tb\n\u0001", null, null));
+    assertThat(new String(EventJson.ndjson(List.of(error)), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"type\":\"stage_finished\",\"pipeline\":\"p\",\"stage\":\"s\",\"status\":\"failure\","
+                + "\"error\":\"a\\tb\\n\\u0001\"}\n");
   }
 }

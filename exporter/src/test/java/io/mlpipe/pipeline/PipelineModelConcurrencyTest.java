@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelinesConfig;
+import io.mlpipe.event.Event;
+import io.mlpipe.event.Payload;
 import io.mlpipe.store.DurableStore;
 import io.mlpipe.store.Family;
 import io.mlpipe.store.FsyncMode;
@@ -19,7 +21,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,19 +63,16 @@ class PipelineModelConcurrencyTest {
     return System.currentTimeMillis();
   }
 
-  private static Event event(
-      Event.Type type, String stage, double t, String runId, Map<String, Object> fields) {
-    return new Event(type, "churn", stage, t, "host-1", runId, null, fields);
+  private static Event event(Payload payload, String stage, double t, String runId) {
+    return new Event("churn", stage, t, "host-1", runId, null, payload);
   }
 
   private static Event promotion(String version) {
     return event(
-        Event.Type.model_metric,
+        new Payload.ModelMetric("m", version, "auc", 0.9, Payload.Role.production),
         null,
         1000,
-        null,
-        Map.of(
-            "model", "m", "version", version, "role", "production", "metric", "auc", "value", 0.9));
+        null);
   }
 
   /** Runs {@code tasks} from many threads at once and waits for them all. */
@@ -133,15 +131,13 @@ class PipelineModelConcurrencyTest {
         model.mutations(
             List.of(
                 event(
-                    Event.Type.stage_finished,
+                    Payload.StageFinished.of(Payload.Status.success, null),
                     "train",
                     1060,
-                    "run-1",
-                    Map.of("status", "success"))),
+                    "run-1")),
             now());
     store.write(
-        model.mutations(
-            List.of(event(Event.Type.stage_started, "train", 1000, "run-1", Map.of())), now()));
+        model.mutations(List.of(event(new Payload.StageStarted(), "train", 1000, "run-1")), now()));
     store.write(finish);
     LabelSet stage = LabelSet.of("pipeline", "churn", "stage", "train");
     Series.Histogram h = (Series.Histogram) family(STAGE_DURATION, stage).series().get(stage);
@@ -157,40 +153,37 @@ class PipelineModelConcurrencyTest {
         model.mutations(
             List.of(
                 new Event(
-                    Event.Type.stage_finished,
                     "churn",
                     "train",
-                    10,
+                    10.0,
                     "late-host",
                     "run-x",
                     null,
-                    Map.of("status", "failure"))),
+                    Payload.StageFinished.of(Payload.Status.failure, null))),
             now()));
     List<Mutation> finish =
         model.mutations(
             List.of(
                 new Event(
-                    Event.Type.stage_finished,
                     "churn",
                     "train",
-                    20,
+                    20.0,
                     "other-host",
                     "run-y",
                     null,
-                    Map.of("status", "success"))),
+                    Payload.StageFinished.of(Payload.Status.success, null))),
             now());
     store.write(
         model.mutations(
             List.of(
                 new Event(
-                    Event.Type.stage_started,
                     "churn",
                     "train",
-                    10,
+                    10.0,
                     "start-host",
                     "run-y",
                     null,
-                    Map.of())),
+                    new Payload.StageStarted())),
             now()));
     store.write(finish);
     Family x =
@@ -209,13 +202,12 @@ class PipelineModelConcurrencyTest {
       String run = "run-" + i;
       requests.add(
           List.of(
-              event(Event.Type.stage_started, "train", 1000 + i, run, Map.of()),
+              event(new Payload.StageStarted(), "train", 1000 + i, run),
               event(
-                  Event.Type.stage_finished,
+                  Payload.StageFinished.of(Payload.Status.success, null),
                   "train",
                   1000 + 2 * i + 5,
-                  run,
-                  Map.of("status", "success"))));
+                  run)));
       requests.add(List.of(promotion("v" + i)));
     }
     concurrently(requests);
