@@ -27,8 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -138,6 +136,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Agent log level: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Logging.LogLevel logLevel;
 
+  // Test seams (as serve's): where the shutdown hook is registered, and how the agent starts.
+  java.util.function.Consumer<Thread> addShutdownHook = Runtime.getRuntime()::addShutdownHook;
+  ServeCommand.AgentStarter starter = Agent::start;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -159,124 +161,136 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--speed must be between 1 and 1000000, got " + speed);
     }
-    Duration stopAfter = duration;
     String token = null;
     if (bearerTokenFile != null) {
       token = Files.readString(bearerTokenFile, StandardCharsets.UTF_8).strip();
     }
     Logging.configure(logLevel, Logging.LogFormat.logfmt);
 
-    Agent agent = null;
-    Path tempDir = null;
-    URI target = agentUrl;
-    if (target == null) {
-      ListenAddress address;
-      try {
-        address = ListenAddress.parse(listenAddress);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    // The hook is in place before anything starts, so a SIGTERM that arrives while the agent
+    // starts (store recovery can take a while) still closes the demo and its agent once started.
+    ShutdownHook hook = new ShutdownHook(Duration.ofMinutes(1));
+    addShutdownHook.accept(hook.thread());
+    AutoCloseable running = null;
+    try {
+      Agent agent = null;
+      Path tempDir = null;
+      URI target = agentUrl;
+      if (target == null) {
+        ListenAddress address;
+        try {
+          address = ListenAddress.parse(listenAddress);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        tempDir = Files.createTempDirectory("mlpipe-demo");
+        Path config = configFile;
+        if (config == null) {
+          config = tempDir.resolve("mlpipe-demo.yml");
+          Files.writeString(config, Workload.configYaml(speed), StandardCharsets.UTF_8);
+        }
+        ConfigHolder holder;
+        try {
+          holder = ConfigHolder.load(config);
+        } catch (ConfigException e) {
+          deleteTree(tempDir);
+          return ServeCommand.refuse(
+              spec.commandLine(), "mlpipe demo: invalid configuration, not starting:", e);
+        }
+        Path storage = storagePath != null ? storagePath : tempDir.resolve("data");
+        try {
+          agent =
+              starter.start(
+                  new AgentOptions(
+                      address,
+                      holder,
+                      CollectorCatalog.standard(),
+                      Map.of(),
+                      CollectorContext.defaults(),
+                      storage,
+                      FsyncMode.batch,
+                      false,
+                      Map.of(
+                          "web.listen-address", listenAddress,
+                          "config.file", config.toString(),
+                          "demo.speed", Double.toString(speed)),
+                      SecurityOptions.none(),
+                      grafana));
+        } catch (StartupException e) {
+          deleteTree(tempDir);
+          return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", e);
+        } catch (StoreException e) {
+          deleteTree(tempDir);
+          return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", storage, e);
+        }
+        String host =
+            address.host() == null || address.host().equals("0.0.0.0")
+                ? "127.0.0.1"
+                : address.toString().substring(0, address.toString().lastIndexOf(':'));
+        target = URI.create("http://" + host + ":" + agent.port());
+        out.println("mlpipe demo: agent on " + target + "/ (config " + config + ")");
       }
-      tempDir = Files.createTempDirectory("mlpipe-demo");
-      Path config = configFile;
-      if (config == null) {
-        config = tempDir.resolve("mlpipe-demo.yml");
-        Files.writeString(config, Workload.configYaml(speed), StandardCharsets.UTF_8);
-      }
-      ConfigHolder holder;
-      try {
-        holder = ConfigHolder.load(config);
-      } catch (ConfigException e) {
-        deleteTree(tempDir);
-        return ServeCommand.refuse(
-            spec.commandLine(), "mlpipe demo: invalid configuration, not starting:", e);
-      }
-      Path storage = storagePath != null ? storagePath : tempDir.resolve("data");
-      try {
-        agent =
-            Agent.start(
-                new AgentOptions(
-                    address,
-                    holder,
-                    CollectorCatalog.standard(),
-                    Map.of(),
-                    CollectorContext.defaults(),
-                    storage,
-                    FsyncMode.batch,
-                    false,
-                    Map.of(
-                        "web.listen-address", listenAddress,
-                        "config.file", config.toString(),
-                        "demo.speed", Double.toString(speed)),
-                    SecurityOptions.none(),
-                    grafana));
-      } catch (StartupException e) {
-        deleteTree(tempDir);
-        return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", e);
-      } catch (StoreException e) {
-        deleteTree(tempDir);
-        return ServeCommand.refuse(spec.commandLine(), "mlpipe demo", storage, e);
-      }
-      String host =
-          address.host() == null || address.host().equals("0.0.0.0")
-              ? "127.0.0.1"
-              : address.toString().substring(0, address.toString().lastIndexOf(':'));
-      target = URI.create("http://" + host + ":" + agent.port());
-      out.println("mlpipe demo: agent on " + target + "/ (config " + config + ")");
-    }
-    out.println(
-        "mlpipe demo: speed "
-            + Workload.fmtSpeed(speed)
-            + ", seed "
-            + seed
-            + "; pipelines page "
-            + target
-            + "/pipelines");
-    out.flush();
+      out.println(
+          "mlpipe demo: speed "
+              + Workload.fmtSpeed(speed)
+              + ", seed "
+              + seed
+              + "; pipelines page "
+              + target
+              + "/pipelines");
+      out.flush();
 
-    PrintWriter log = out;
-    Demo demo =
-        Demo.start(
-            new Demo.Options(
-                target,
-                speed,
-                seed,
-                parsed,
-                token,
-                line -> {
-                  synchronized (log) {
-                    log.println(line);
-                    log.flush();
-                  }
-                }));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Agent a = agent;
-    Path t = tempDir;
-    Thread hook =
-        new Thread(
-            () -> {
-              try {
-                demo.close();
-                if (a != null) {
-                  a.close();
-                }
-              } catch (Exception e) {
-                System.err.println("mlpipe demo: error while stopping: " + e);
-              } finally {
-                deleteTree(t);
-                stopped.countDown();
-              }
-            },
-            "demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    if (stopAfter != null) {
-      if (!stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS)) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        hook.run();
+      PrintWriter log = out;
+      Demo demo;
+      try {
+        demo =
+            Demo.start(
+                new Demo.Options(
+                    target,
+                    speed,
+                    seed,
+                    parsed,
+                    token,
+                    line -> {
+                      synchronized (log) {
+                        log.println(line);
+                        log.flush();
+                      }
+                    }));
+      } catch (RuntimeException e) {
+        closeAll(null, agent, tempDir);
+        throw e;
       }
-    } else {
-      stopped.await();
+      Agent a = agent;
+      Path t = tempDir;
+      running = () -> closeAll(demo, a, t);
+    } finally {
+      if (running != null) {
+        hook.started(running);
+      } else {
+        hook.startFailed();
+      }
+    }
+    if (duration == null) {
+      hook.awaitStopped();
+    } else if (!hook.awaitStopped(duration)) {
+      hook.stopNow();
     }
     return 0;
+  }
+
+  /** Stops the workload first, then the agent it drives; the temporary directory goes last. */
+  private static void closeAll(Demo demo, Agent agent, Path tempDir) throws Exception {
+    try {
+      if (demo != null) {
+        demo.close();
+      }
+      if (agent != null) {
+        agent.close();
+      }
+    } finally {
+      deleteTree(tempDir);
+    }
   }
 
   private static void deleteTree(Path dir) {

@@ -1,7 +1,8 @@
 package io.mlpipe.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.mlpipe.client.AgentClient;
+import io.mlpipe.ingest.PipelinesReply;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,31 +31,38 @@ final class ForgetCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     AgentClient client = agent.client();
     AgentClient.Reply r = client.forgetPipeline(pipeline);
-    JsonNode doc;
-    try {
-      doc = AgentClient.Json.MAPPER.readTree(r.body());
-    } catch (IOException e) {
-      doc = AgentClient.Json.MAPPER.createObjectNode();
-    }
-    if (r.outcome() != AgentClient.Outcome.ACCEPTED) {
-      String why = doc.path("error").asText(r.status() > 0 ? "HTTP " + r.status() : r.body());
-      if (why.isBlank()) {
-        why = r.body().strip();
+    PipelinesReply<PipelinesReply.Forgotten> reply = parse(r.body());
+    if (r.outcome() != AgentClient.Outcome.ACCEPTED
+        || reply == null
+        || !reply.succeeded()
+        || reply.data() == null) {
+      // The JSON error when the API wrote one; else the body (a plain-text refusal) or status.
+      String why = reply != null && reply.error() != null ? reply.error() : r.body().strip();
+      if (why.isBlank() && r.status() > 0) {
+        why = "HTTP " + r.status();
       }
       agent.err().println("mlpipe: " + client.url() + " did not forget " + pipeline + ": " + why);
       agent.err().flush();
       return 1;
     }
+    PipelinesReply.Forgotten forgotten = reply.data();
     agent
         .out()
         .printf(
             "forgot pipeline %s: %d groups deleted%s%n",
             pipeline,
-            doc.path("data").path("groups_deleted").asInt(),
-            doc.path("data").path("declared").asBoolean()
-                ? " (it stays listed: the config declares it)"
-                : "");
+            forgotten.groupsDeleted(),
+            forgotten.declared() ? " (it stays listed: the config declares it)" : "");
     agent.out().flush();
     return 0;
+  }
+
+  /** The API's JSON answer, or null when the body is none (a plain-text refusal, no answer). */
+  private static PipelinesReply<PipelinesReply.Forgotten> parse(String body) {
+    try {
+      return AgentClient.Json.MAPPER.readValue(body, new TypeReference<>() {});
+    } catch (IOException e) {
+      return null;
+    }
   }
 }

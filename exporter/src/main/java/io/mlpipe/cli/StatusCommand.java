@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.mlpipe.client.AgentClient;
+import io.mlpipe.ingest.PipelinesReply;
 import io.mlpipe.pipeline.PipelineView;
 import io.mlpipe.pipeline.PushedGroupView;
 import io.mlpipe.pipeline.StageView;
@@ -90,9 +91,10 @@ final class StatusCommand implements Callable<Integer> {
   /** The agent's {@code error} field (status API), else its {@code errors} (events API). */
   private static String reason(AgentClient.Reply r) {
     try {
-      JsonNode e = AgentClient.Json.MAPPER.readTree(r.body()).path("error");
-      if (e.isTextual()) {
-        return e.asText();
+      PipelinesReply<JsonNode> reply =
+          AgentClient.Json.MAPPER.readValue(r.body(), new TypeReference<>() {});
+      if (reply.error() != null) {
+        return reply.error();
       }
     } catch (IOException | RuntimeException e) {
       // not JSON

@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,31 +226,21 @@ final class SecurityFilter extends HttpFilter {
     if (!audit.enabled()) {
       return;
     }
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", Instant.now().toString());
-    e.put("client", req.getRemoteAddr());
-    e.put("identity", who == null ? null : who.name());
-    e.put("auth", who == null ? null : who.kind());
-    e.put("method", req.getMethod());
-    e.put("api", route == null ? "unmatched" : route.handler());
     String uri = req.getRequestURI();
-    e.put("path", uri.length() > 512 ? uri.substring(0, 512) + "..." : uri);
-    if (ra != null && ra.group() != null) {
-      e.put("group", ra.group());
-    }
-    if (ra != null && !ra.pipelines().isEmpty()) {
-      e.put("pipelines", ra.pipelines());
-    }
-    if (ra != null && ra.count() >= 0) {
-      e.put("count", ra.count());
-    }
-    e.put("status", status);
-    if (reason != null) {
-      e.put("reason", reason);
-    }
-    if (ra != null && ra.forbidden() != null) {
-      e.put("forbidden", ra.forbidden());
-    }
-    audit.record(e);
+    audit.record(
+        new AuditLog.Entry(
+            Instant.now().toString(),
+            req.getRemoteAddr(),
+            who == null ? null : who.name(),
+            who == null ? null : who.kind(),
+            req.getMethod(),
+            route == null ? "unmatched" : route.handler(),
+            uri.length() > 512 ? uri.substring(0, 512) + "..." : uri,
+            ra == null ? null : ra.group(),
+            ra == null ? List.of() : ra.pipelines(),
+            ra != null && ra.count() >= 0 ? ra.count() : null,
+            status,
+            reason,
+            ra == null ? null : ra.forbidden()));
   }
 }

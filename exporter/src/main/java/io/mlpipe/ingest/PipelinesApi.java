@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -80,18 +79,16 @@ public final class PipelinesApi extends HttpServlet {
       return;
     }
     auth.count(deletes.size());
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("pipeline", name);
-    data.put("groups_deleted", deletes.size());
     // A declared pipeline stays on the page (from the config), without data.
-    data.put("declared", pipelines.get().declared().containsKey(name));
-    PushStatusApi.write(resp, Map.of("status", "success", "data", data));
+    boolean declared = pipelines.get().declared().containsKey(name);
+    PushStatusApi.write(
+        resp, PipelinesReply.success(new PipelinesReply.Forgotten(name, deletes.size(), declared)));
   }
 
   private static void error(HttpServletResponse resp, int status, String message)
       throws IOException {
     resp.setStatus(status);
-    PushStatusApi.write(resp, Map.of("status", "error", "error", message));
+    PushStatusApi.write(resp, PipelinesReply.failure(message));
   }
 
   @Override
@@ -104,17 +101,15 @@ public final class PipelinesApi extends HttpServlet {
         PipelineStatus.all(s.groups(), pipelines.get(), System.currentTimeMillis() / 1000.0);
     String path = req.getPathInfo();
     if (path == null || path.equals("/")) {
-      PushStatusApi.write(resp, Map.of("status", "success", "data", all.values()));
+      PushStatusApi.write(resp, PipelinesReply.success(all.values()));
       return;
     }
     String name = path.substring(1);
     PipelineView one = all.get(name);
     if (one == null) {
-      resp.setStatus(404);
-      PushStatusApi.write(
-          resp, Map.of("status", "error", "error", "no pipeline named '" + name + "'"));
+      error(resp, 404, "no pipeline named '" + name + "'");
       return;
     }
-    PushStatusApi.write(resp, Map.of("status", "success", "data", one));
+    PushStatusApi.write(resp, PipelinesReply.success(one));
   }
 }

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * POSTs a rendered report to a chat tool's incoming webhook. {@code json} sends {@code {"text":
@@ -43,6 +42,9 @@ public final class WebhookPost {
 
   private WebhookPost() {}
 
+  /** The JSON body Slack-style incoming webhooks take: {@code {"text": "..."}}. */
+  record TextMessage(String text) {}
+
   /** POSTs {@code markdown} to {@code url}; returns the HTTP status (2xx) or throws. */
   public static int post(String url, Format format, String markdown, Duration timeout)
       throws WebhookException {
@@ -51,7 +53,7 @@ public final class WebhookPost {
     String contentType;
     try {
       if (format == Format.json) {
-        body = JSON.writeValueAsString(Map.of("text", markdown));
+        body = JSON.writeValueAsString(new TextMessage(markdown));
         contentType = "application/json";
       } else {
         body = markdown;

@@ -1,5 +1,7 @@
 package io.mlpipe.security;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * AuditLog audit = AuditLog.open(new AuditLog.Settings(Path.of("audit.log"), 100 << 20, 5), registry);
- * audit.record(Map.of("api", "/metrics/job", "status", 200));
+ * audit.record(new AuditLog.Entry(time, "127.0.0.1", "team-a", "token", "PUT", "/metrics/job", path,
+ *     group, List.of(), 1, 200, null, null));
  * }</pre>
  */
 public final class AuditLog implements AutoCloseable {
@@ -53,6 +55,42 @@ public final class AuditLog implements AutoCloseable {
       return new Settings(null, 0, 0);
     }
   }
+
+  /**
+   * One line of the audit log. {@code identity} and {@code auth} are written as null when nobody
+   * authenticated; the fields after {@code path} only when the request carried them ({@code count}
+   * null when the handler did not count).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({
+    "time",
+    "client",
+    "identity",
+    "auth",
+    "method",
+    "api",
+    "path",
+    "group",
+    "pipelines",
+    "count",
+    "status",
+    "reason",
+    "forbidden"
+  })
+  public record Entry(
+      String time,
+      String client,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String identity,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String auth,
+      String method,
+      String api,
+      String path,
+      String group,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> pipelines,
+      Integer count,
+      int status,
+      String reason,
+      String forbidden) {}
 
   private final Settings settings;
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -98,8 +136,8 @@ public final class AuditLog implements AutoCloseable {
     return writer != null;
   }
 
-  /** Enqueues one entry (a JSON object); never blocks. */
-  public void record(Map<String, Object> entry) {
+  /** Enqueues one entry (a JSON line); never blocks. */
+  public void record(Entry entry) {
     if (writer == null) {
       return;
     }

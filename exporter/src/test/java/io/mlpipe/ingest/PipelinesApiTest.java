@@ -114,4 +114,25 @@ class PipelinesApiTest {
     assertThat(r.body()).contains("--web.enable-admin-api");
     assertThat(Http.get(base + "/api/v1/pipelines/typo").status()).isEqualTo(200);
   }
+
+  @Test
+  void theRepliesKeepTheirWireShape() throws Exception {
+    start("pipelines:\n  declared:\n    typo:\n      team: ml\n", true);
+    post("{\"type\":\"stage_started\",\"pipeline\":\"typo\",\"stage\":\"train\"}");
+    Http.Response gone = Http.send("DELETE", base + "/api/v1/pipelines/typo", Map.of(), null);
+    assertThat(JSON.readTree(gone.body()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"status":"success",
+                 "data":{"pipeline":"typo","groups_deleted":1,"declared":true}}
+                """));
+    Http.Response unknown = Http.get(base + "/api/v1/pipelines/nope");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()))
+        .isEqualTo(JSON.readTree("{\"status\":\"error\",\"error\":\"no pipeline named 'nope'\"}"));
+    Http.Response all = Http.get(base + "/api/v1/pipelines");
+    assertThat(JSON.readTree(all.body()).path("status").asText()).isEqualTo("success");
+    assertThat(JSON.readTree(all.body()).path("data").isArray()).as(all.body()).isTrue();
+  }
 }
