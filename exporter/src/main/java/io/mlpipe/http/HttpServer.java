@@ -119,7 +119,8 @@ public final class HttpServer implements AutoCloseable {
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
     http.setIdleTimeout(limits.idleTimeout().toMillis());
-    http.setMinRequestDataRate(limits.minRequestDataRate());
+    // http.min_request_data_rate is enforced by BodyRateFilter (with a grace second), not Jetty.
+    http.setMinRequestDataRate(0);
     WebConfig.Tls tlsConfig = security.web().current().tls();
     if (tlsConfig != null) {
       tls = new TlsContextFactory(tlsConfig);
@@ -181,6 +182,9 @@ public final class HttpServer implements AutoCloseable {
                 registry));
     guard.setName("security");
     context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder bodyRate = new FilterHolder(new BodyRateFilter(security.limits()));
+    bodyRate.setName("body-rate");
+    context.addFilter(bodyRate, "/*", EnumSet.of(DispatcherType.REQUEST));
     for (Route route : routes) {
       context.addServlet(new ServletHolder(route.handler(), route.servlet()), route.pathSpec());
       // Mapped by servlet name, not path: a "/" path mapping would also match every other route.

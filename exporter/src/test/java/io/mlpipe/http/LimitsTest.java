@@ -83,6 +83,68 @@ class LimitsTest {
         .contains("mlpipe_exporter_http_requests_limited_total{reason=\"concurrency\"} 1.0");
   }
 
+  @Test
+  void aSmallBodyWhoseBytesComeApartIsNotTooSlow() throws Exception {
+    // Jetty's own check (average rate from the first byte, no grace) answered this push 408 at the
+    // default 1024 B/s: 1 byte, then 3 more 300 ms later, is under 1024 B/s on average.
+    int port = start("http:\n  min_request_data_rate: 1024\n");
+    String answer =
+        paced(
+            port,
+            "PUT /metrics/job/small HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nx",
+            300,
+            " 1\n");
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    assertThat(Http.get("http://127.0.0.1:" + port + "/metrics").body()).contains("x{");
+  }
+
+  @Test
+  void aBodySlowerThanTheMinimumRateGets408WithTheRateInTheMessage() throws Exception {
+    int port = start("http:\n  min_request_data_rate: 1024\n  idle_timeout: 30s\n");
+    try (Socket slow = new Socket("127.0.0.1", port)) {
+      slow.setSoTimeout(20_000);
+      OutputStream out = slow.getOutputStream();
+      out.write(
+          "PUT /metrics/job/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long t0 = System.nanoTime();
+      // one byte every 100 ms: 10 B/s, far under 1024 B/s; the agent must answer within seconds
+      // (the grace second plus one read), not after the 30 s idle timeout
+      InputStream in = slow.getInputStream();
+      StringBuilder answer = new StringBuilder();
+      for (int i = 0; i < 150 && in.available() == 0; i++) {
+        out.write('#');
+        out.flush();
+        Thread.sleep(100); // the client's pace, the behaviour under test
+      }
+      answer.append(new String(in.readAllBytes(), StandardCharsets.US_ASCII)); // Connection: close
+      assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+      assertThat(answer.toString())
+          .startsWith("HTTP/1.1 408")
+          .contains("under min_request_data_rate=1024 bytes/s");
+    }
+    assertThat(Http.get("http://127.0.0.1:" + port + "/metrics").body())
+        .doesNotContain("job=\"slow\"");
+  }
+
+  /** Sends {@code first}, waits {@code pauseMillis}, sends {@code rest}; the whole answer. */
+  private static String paced(int port, String first, long pauseMillis, String rest)
+      throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(first.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(pauseMillis); // the client's pace, the behaviour under test
+      out.write(rest.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] buf = new byte[400];
+      int n = s.getInputStream().read(buf);
+      return new String(buf, 0, Math.max(0, n), StandardCharsets.US_ASCII);
+    }
+  }
+
   /** {@code mlpipe_exporter_http_requests_in_flight}, read from the agent's registry. */
   private double inFlight() {
     return ((GaugeSnapshot)
