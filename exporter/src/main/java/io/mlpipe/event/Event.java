@@ -1,5 +1,8 @@
 package io.mlpipe.event;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * One pipeline event as the JSON events API carries it: the fields every type has, and the type's
  * own in {@link Payload} (written flat beside them). Built by the clients ({@code mlpipe run},
@@ -43,6 +46,18 @@ public record Event(
 
     Type(Class<? extends Payload> payload) {
       this.payload = payload;
+    }
+
+    private static final Map<Class<?>, Type> BY_PAYLOAD = new HashMap<>();
+
+    static {
+      for (Type t : values()) {
+        BY_PAYLOAD.put(t.payload, t);
+      }
+    }
+
+    static Type of(Payload p) {
+      return BY_PAYLOAD.get(p.getClass());
     }
 
     /** The record an event of this type carries. */

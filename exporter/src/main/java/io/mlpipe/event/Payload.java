@@ -13,8 +13,10 @@ import java.util.Map;
  */
 public sealed interface Payload {
 
-  /** The event type this payload belongs to. */
-  Event.Type type();
+  /** The event type this payload belongs to (the one whose {@link Event.Type#payload} it is). */
+  default Event.Type type() {
+    return Event.Type.of(this);
+  }
 
   <R> R accept(Visitor<R> v);
 
@@ -64,11 +66,6 @@ public sealed interface Payload {
   /** A run of the stage started. */
   record StageStarted() implements Payload {
     @Override
-    public Event.Type type() {
-      return Event.Type.stage_started;
-    }
-
-    @Override
     public <R> R accept(Visitor<R> v) {
       return v.stageStarted(this);
     }
@@ -96,11 +93,6 @@ public sealed interface Payload {
     }
 
     @Override
-    public Event.Type type() {
-      return Event.Type.stage_finished;
-    }
-
-    @Override
     public <R> R accept(Visitor<R> v) {
       return v.stageFinished(this);
     }
@@ -108,11 +100,6 @@ public sealed interface Payload {
 
   /** A sign of life of a running stage, with its progress (0..1) where known. */
   record Heartbeat(@Field(RATIO) Double progress) implements Payload {
-    @Override
-    public Event.Type type() {
-      return Event.Type.heartbeat;
-    }
-
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.heartbeat(this);
@@ -126,11 +113,6 @@ public sealed interface Payload {
       @Field(COUNT) Double corrupt,
       @Field(COUNT) Double dropped)
       implements Payload {
-    @Override
-    public Event.Type type() {
-      return Event.Type.records;
-    }
-
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.records(this);
@@ -150,11 +132,6 @@ public sealed interface Payload {
       @Field(TIME) Double newestRecordTime)
       implements Payload {
     @Override
-    public Event.Type type() {
-      return Event.Type.data_quality;
-    }
-
-    @Override
     public <R> R accept(Visitor<R> v) {
       return v.dataQuality(this);
     }
@@ -165,11 +142,6 @@ public sealed interface Payload {
       @Field(value = NAME, required = true) String feature,
       @Field(value = FINITE, required = true) double score)
       implements Payload {
-    @Override
-    public Event.Type type() {
-      return Event.Type.drift;
-    }
-
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.drift(this);
@@ -187,11 +159,6 @@ public sealed interface Payload {
       @Field(FLOATS) Map<String, Double> loss,
       @Field(NON_NEGATIVE) Double samplesPerSecond)
       implements Payload {
-    @Override
-    public Event.Type type() {
-      return Event.Type.training;
-    }
-
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.training(this);
@@ -211,11 +178,6 @@ public sealed interface Payload {
       @Field(ONE_OF) Role role)
       implements Payload {
     @Override
-    public Event.Type type() {
-      return Event.Type.model_metric;
-    }
-
-    @Override
     public <R> R accept(Visitor<R> v) {
       return v.modelMetric(this);
     }
@@ -232,11 +194,6 @@ public sealed interface Payload {
       @Field(value = FINITE, required = true) double value,
       @Field(LABELS) Map<String, String> labels)
       implements Payload {
-    @Override
-    public Event.Type type() {
-      return Event.Type.metric;
-    }
-
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.metric(this);
