@@ -14,11 +14,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Not a user command: the short workload the build runs under {@code
- * -XX:ArchiveClassesAtExit=target/mlpipe.jsa} to write the AppCDS archive that {@code bin/mlpipe}
- * starts with. It starts an agent, scrapes it (text and OpenMetrics), pushes a group and an event,
- * and wraps {@code true} with {@code mlpipe run}, so that the classes of {@code serve} and {@code
- * run} are loaded from the archive instead of parsed and verified at every start.
+ * Not a user command: the short workload the build runs under {@code -XX:DumpLoadedClassList}; the
+ * classes it loads are dumped into the AppCDS archive that {@code bin/mlpipe} starts with
+ * (exporter/src/build/appcds.sh). It starts an agent, scrapes it (text and OpenMetrics), pushes a
+ * group and an event, and wraps {@code true} with {@code mlpipe run}, so that the classes of {@code
+ * serve} and {@code run} are loaded from the archive instead of parsed and verified at every start.
  */
 public final class CdsTraining {
 
