@@ -20,7 +20,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    useExitSafeLogManager();
     System.exit(run(args));
+  }
+
+  /**
+   * Chooses {@link ExitSafeLogManager} unless {@code -Djava.util.logging.manager} chose one. Here,
+   * not in that class: calling a static method of it would initialise its superclass, the
+   * LogManager, which reads the property once, before it is set.
+   */
+  private static void useExitSafeLogManager() {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", ExitSafeLogManager.class.getName());
+    }
   }
 
   /** Runs the CLI and returns the exit code (2 for usage errors, as picocli and Go's flag do). */

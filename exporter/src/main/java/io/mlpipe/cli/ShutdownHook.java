@@ -88,7 +88,9 @@ final class ShutdownHook {
       AutoCloseable r = running;
       if (r != null) {
         log.info("shutting down");
+        long t0 = System.nanoTime();
         r.close();
+        log.info("shut down in {} ms", (System.nanoTime() - t0) / 1_000_000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
