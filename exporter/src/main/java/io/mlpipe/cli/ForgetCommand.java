@@ -2,7 +2,8 @@ package io.mlpipe.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.mlpipe.client.AgentClient;
-import io.mlpipe.ingest.PipelinesReply;
+import io.mlpipe.ingest.ApiReply;
+import io.mlpipe.ingest.PipelinesApi;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class ForgetCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     AgentClient client = agent.client();
     AgentClient.Reply r = client.forgetPipeline(pipeline);
-    PipelinesReply<PipelinesReply.Forgotten> reply = parse(r.body());
+    ApiReply<PipelinesApi.Forgotten> reply = parse(r.body());
     if (r.outcome() != AgentClient.Outcome.ACCEPTED
         || reply == null
         || !reply.succeeded()
@@ -45,7 +46,7 @@ final class ForgetCommand implements Callable<Integer> {
       agent.err().flush();
       return 1;
     }
-    PipelinesReply.Forgotten forgotten = reply.data();
+    PipelinesApi.Forgotten forgotten = reply.data();
     agent
         .out()
         .printf(
@@ -58,7 +59,7 @@ final class ForgetCommand implements Callable<Integer> {
   }
 
   /** The API's JSON answer, or null when the body is none (a plain-text refusal, no answer). */
-  private static PipelinesReply<PipelinesReply.Forgotten> parse(String body) {
+  private static ApiReply<PipelinesApi.Forgotten> parse(String body) {
     try {
       return AgentClient.Json.MAPPER.readValue(body, new TypeReference<>() {});
     } catch (IOException e) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.mlpipe.client.AgentClient;
-import io.mlpipe.ingest.PipelinesReply;
+import io.mlpipe.ingest.ApiReply;
 import io.mlpipe.pipeline.PipelineView;
 import io.mlpipe.pipeline.PushedGroupView;
 import io.mlpipe.pipeline.StageView;
@@ -91,7 +91,7 @@ final class StatusCommand implements Callable<Integer> {
   /** The agent's {@code error} field (status API), else its {@code errors} (events API). */
   private static String reason(AgentClient.Reply r) {
     try {
-      PipelinesReply<JsonNode> reply =
+      ApiReply<JsonNode> reply =
           AgentClient.Json.MAPPER.readValue(r.body(), new TypeReference<>() {});
       if (reply.error() != null) {
         return reply.error();

@@ -1,5 +1,7 @@
 package io.mlpipe.ingest;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.pipeline.PipelineStatus;
 import io.mlpipe.pipeline.PipelineView;
@@ -81,14 +83,13 @@ public final class PipelinesApi extends HttpServlet {
     auth.count(deletes.size());
     // A declared pipeline stays on the page (from the config), without data.
     boolean declared = pipelines.get().declared().containsKey(name);
-    PushStatusApi.write(
-        resp, PipelinesReply.success(new PipelinesReply.Forgotten(name, deletes.size(), declared)));
+    PushStatusApi.write(resp, ApiReply.success(new Forgotten(name, deletes.size(), declared)));
   }
 
   private static void error(HttpServletResponse resp, int status, String message)
       throws IOException {
     resp.setStatus(status);
-    PushStatusApi.write(resp, PipelinesReply.failure(message));
+    PushStatusApi.write(resp, ApiReply.failure(message));
   }
 
   @Override
@@ -101,7 +102,7 @@ public final class PipelinesApi extends HttpServlet {
         PipelineStatus.all(s.groups(), pipelines.get(), System.currentTimeMillis() / 1000.0);
     String path = req.getPathInfo();
     if (path == null || path.equals("/")) {
-      PushStatusApi.write(resp, PipelinesReply.success(all.values()));
+      PushStatusApi.write(resp, ApiReply.success(all.values()));
       return;
     }
     String name = path.substring(1);
@@ -110,6 +111,14 @@ public final class PipelinesApi extends HttpServlet {
       error(resp, 404, "no pipeline named '" + name + "'");
       return;
     }
-    PushStatusApi.write(resp, PipelinesReply.success(one));
+    PushStatusApi.write(resp, ApiReply.success(one));
   }
+
+  /**
+   * What {@code DELETE /api/v1/pipelines/NAME} did: how many groups went, and whether the pipeline
+   * stays listed because the config declares it.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Forgotten(
+      String pipeline, @JsonProperty("groups_deleted") int groupsDeleted, boolean declared) {}
 }

@@ -37,13 +37,6 @@ public final class PushStatusApi {
 
   private PushStatusApi() {}
 
-  /** Pushgateway's envelope of every JSON answer. */
-  record Success<T>(String status, T data) {
-    static <T> Success<T> of(T data) {
-      return new Success<>("success", data);
-    }
-  }
-
   /**
    * One push group in {@code /api/v1/metrics}: its families by name (as keys beside the fixed ones,
    * as Pushgateway writes them), its grouping key and its push times.
@@ -105,7 +98,7 @@ public final class PushStatusApi {
         List<Group> groups = new ArrayList<>(s.groups());
         groups.removeIf(g -> !g.key().source().equals(GroupKey.PUSH));
         groups.sort(Comparator.comparing(g -> g.key().labels()));
-        write(resp, Success.of(groups.stream().map(PushStatusApi::group).toList()));
+        write(resp, ApiReply.success(groups.stream().map(PushStatusApi::group).toList()));
       }
     };
   }
@@ -175,7 +168,7 @@ public final class PushStatusApi {
     return new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        write(resp, Success.of(new StatusJson(buildInfo, flags, started.toString())));
+        write(resp, ApiReply.success(new StatusJson(buildInfo, flags, started.toString())));
       }
     };
   }
