@@ -14,27 +14,33 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * Not a user command: the short workload the build runs under {@code -XX:DumpLoadedClassList}; the
- * classes it loads are dumped into the AppCDS archive that {@code bin/mlpipe} starts with
- * (exporter/src/build/appcds.sh). It starts an agent as {@code mlpipe serve} does, scrapes it (text
- * and OpenMetrics), pushes a group and an event, and wraps {@code true} with {@code mlpipe run}, so
- * that the classes of {@code serve} and {@code run} are loaded from the archive instead of parsed
- * and verified at every start.
+ * Not a user command: the short workloads the build runs under {@code -XX:DumpLoadedClassList}; the
+ * classes each loads are dumped into an AppCDS archive that {@code bin/mlpipe} starts with
+ * (exporter/src/build/appcds.sh), so that they are mapped instead of parsed and verified at every
+ * start. Two archives, because with Debian's JDK 17 the whole archive is resident in every JVM that
+ * maps it (it is relocated, i.e. copied), classes used or not:
+ *
+ * <ul>
+ *   <li>{@code serve}: what an idle agent loads, for {@code mlpipe serve}: it starts as serve
+ *       starts (Main.serveCommandLine, default collectors) and is scraped in text and OpenMetrics.
+ *       The first push, event or JSON API call of an agent loads its classes from the jar.
+ *   <li>{@code all}: the same, then a push, an event, the pages and {@code mlpipe run} wrapping
+ *       {@code true}, for the short-lived clients ({@code run}, {@code push}, ...).
+ * </ul>
  */
 public final class CdsTraining {
 
   private CdsTraining() {}
 
   public static void main(String[] args) throws Exception {
+    boolean all = args.length > 0 && args[0].equals("all");
     java.util.logging.LogManager.getLogManager().reset(); // a build step: quiet
     Path dir = Files.createTempDirectory("mlpipe-cds");
     int[] runCode = {0};
     int code;
     try {
-      // The agent starts as `mlpipe serve` starts it (Main.serveCommandLine, default collectors),
-      // so that the archive holds the classes of that path too: picocli's parsing of serve's
-      // flags, ServeCommand, Logging, the shutdown hook and signals. The workload runs inside the
-      // start seam; then the shutdown hook runs as on SIGTERM and serve returns.
+      // The workload runs inside serve's start seam; then the shutdown hook runs as on SIGTERM
+      // and serve returns, through the same classes as a real stop.
       CommandLine cli = Main.serveCommandLine();
       ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
       Thread[] hook = new Thread[1];
@@ -43,7 +49,11 @@ public final class CdsTraining {
           options -> {
             Agent agent = Agent.start(options);
             try {
-              runCode[0] = workload("http://127.0.0.1:" + agent.port(), dir);
+              String url = "http://127.0.0.1:" + agent.port();
+              scrapes(url);
+              if (all) {
+                runCode[0] = clients(url, dir);
+              }
             } finally {
               hook[0].start();
             }
@@ -67,10 +77,18 @@ public final class CdsTraining {
     System.exit(code != 0 ? code : runCode[0]);
   }
 
-  /** Scrapes, pushes and wraps {@code true} with {@code mlpipe run}; returns run's exit code. */
-  private static int workload(String url, Path dir) throws IOException {
-    request("GET", url + "/metrics", null, null);
-    request("GET", url + "/metrics", "application/openmetrics-text;version=1.0.0", null);
+  /** What Prometheus and a kubelet do to an idle agent. */
+  private static void scrapes(String url) throws IOException {
+    request("GET", url + "/-/ready", null, null);
+    request("GET", url + "/-/healthy", null, null);
+    for (int i = 0; i < 3; i++) {
+      request("GET", url + "/metrics", null, null);
+      request("GET", url + "/metrics", "application/openmetrics-text;version=1.0.0", null);
+    }
+  }
+
+  /** Pushes, posts an event, wraps {@code true} with {@code mlpipe run}; returns run's code. */
+  private static int clients(String url, Path dir) throws IOException {
     request("PUT", url + "/metrics/job/cds", "text/plain", "# TYPE cds gauge\ncds{a=\"b\"} 1\n");
     request(
         "POST",
