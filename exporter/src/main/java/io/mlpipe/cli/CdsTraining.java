@@ -1,16 +1,14 @@
 package io.mlpipe.cli;
 
 import io.mlpipe.Agent;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -69,9 +67,7 @@ public final class CdsTraining {
         hook[0].join();
       }
     } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      delete(dir.toFile());
     }
     // The class list is complete as the JVM exits; the agent's pools are closed already.
     System.exit(code != 0 ? code : runCode[0]);
@@ -113,27 +109,50 @@ public final class CdsTraining {
     return code;
   }
 
+  /**
+   * One request over a plain socket (HTTP/1.1, Connection: close), not HttpURLConnection: the class
+   * list records every class this JVM loads, and the client's own classes (sun.net.www.*, ~30)
+   * would be archived for an agent that never uses them.
+   */
   private static void request(String method, String url, String type, String body)
       throws IOException {
-    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-    c.setRequestMethod(method);
+    URI uri = URI.create(url);
+    byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder();
+    head.append(method).append(' ').append(uri.getRawPath()).append(" HTTP/1.1\r\n");
+    head.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+    head.append("Connection: close\r\n");
     if (type != null) {
-      c.setRequestProperty(body == null ? "Accept" : "Content-Type", type);
+      head.append(body == null ? "Accept: " : "Content-Type: ").append(type).append("\r\n");
     }
     if (body != null) {
-      c.setDoOutput(true);
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(body.getBytes(StandardCharsets.UTF_8));
+      head.append("Content-Length: ").append(payload.length).append("\r\n");
+    }
+    head.append("\r\n");
+    String reply;
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+      out.write(payload);
+      out.flush();
+      reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    // "HTTP/1.1 200 OK"
+    String[] statusLine = reply.lines().findFirst().orElse("").split(" ", 3);
+    if (statusLine.length < 2 || statusLine[1].compareTo("400") >= 0) {
+      throw new IOException(
+          method + " " + url + ": " + (statusLine.length < 2 ? reply : statusLine[1]));
+    }
+  }
+
+  /** Deletes {@code file} and what is under it (java.io, without Files.walk's classes). */
+  private static void delete(File file) {
+    File[] children = file.listFiles();
+    if (children != null) {
+      for (File child : children) {
+        delete(child);
       }
     }
-    int status = c.getResponseCode();
-    try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-      if (in != null) {
-        in.readAllBytes();
-      }
-    }
-    if (status >= 400) {
-      throw new IOException(method + " " + url + ": " + status);
-    }
+    file.delete();
   }
 }
