@@ -8,6 +8,7 @@ import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelinesConfig;
 import io.mlpipe.http.HttpServer;
+import io.mlpipe.http.LazyServlet;
 import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
 import io.mlpipe.http.WebConfigWatcher;
@@ -200,20 +201,29 @@ public final class Agent implements AutoCloseable {
             new PushApi(this::store, pushSettings()),
             Set.of("PUT", "POST", "DELETE"),
             "/metrics/job"));
-    routes.add(Route.get("/api/v1/metrics", PushStatusApi.metrics(this::store)));
+    // The JSON APIs are built on their first request (LazyServlet): Jackson's classes are loaded
+    // by a node that uses them, not by every node that is only scraped.
+    routes.add(
+        Route.get("/api/v1/metrics", new LazyServlet(() -> PushStatusApi.metrics(this::store))));
     routes.add(
         new Route(
             "/api/v1/events",
-            new EventsApi(
-                this::store,
-                () -> options.config().get().pipelines(),
-                this::limits,
-                ownFamilies::owns),
+            new LazyServlet(
+                () ->
+                    new EventsApi(
+                        this::store,
+                        () -> options.config().get().pipelines(),
+                        this::limits,
+                        ownFamilies::owns)),
             Set.of("POST"),
             "/api/v1/events"));
-    PipelinesApi pipelinesApi =
-        new PipelinesApi(
-            this::store, () -> options.config().get().pipelines(), options.enableAdminApi());
+    LazyServlet pipelinesApi =
+        new LazyServlet(
+            () ->
+                new PipelinesApi(
+                    this::store,
+                    () -> options.config().get().pipelines(),
+                    options.enableAdminApi()));
     routes.add(Route.get("/api/v1/pipelines", pipelinesApi));
     routes.add(
         new Route(
@@ -226,18 +236,20 @@ public final class Agent implements AutoCloseable {
     routes.add(
         Route.get(
             "/api/v1/status",
-            PushStatusApi.status(
-                Map.of(
-                    "version", BuildInfo.current().version(),
-                    "revision", BuildInfo.current().revision(),
-                    "javaVersion", BuildInfo.current().javaVersion()),
-                options.flags(),
-                started)));
+            new LazyServlet(
+                () ->
+                    PushStatusApi.status(
+                        Map.of(
+                            "version", BuildInfo.current().version(),
+                            "revision", BuildInfo.current().revision(),
+                            "javaVersion", BuildInfo.current().javaVersion()),
+                        options.flags(),
+                        started))));
     if (options.enableAdminApi()) {
       routes.add(
           new Route(
               "/api/v1/admin/wipe",
-              PushStatusApi.wipe(this::store),
+              new LazyServlet(() -> PushStatusApi.wipe(this::store)),
               Set.of("PUT"),
               "/api/v1/admin/wipe",
               Route.Access.ADMIN));

@@ -40,6 +40,10 @@ public final class Main {
     if (args.length > 0 && CLIENTS.contains(args[0])) {
       return clientCommandLine(args[0]).execute(args);
     }
+    if (isServe(args)) {
+      CommandLine serve = serveCommandLine();
+      return serve.execute(withDefaultSubcommand(serve, args));
+    }
     CommandLine cli = commandLine();
     return cli.execute(withDefaultSubcommand(cli, args));
   }
@@ -77,6 +81,38 @@ public final class Main {
 
   @CommandLine.Command(name = "mlpipe", subcommands = StatusCommand.class)
   static final class StatusOnly {}
+
+  /**
+   * Whether {@code args} run the agent: no arguments, {@code serve ...}, or flags that are not the
+   * top-level ones ({@code mlpipe --web.listen-address=:9478} is {@code mlpipe serve ...}). A word
+   * that is not {@code serve} goes to the whole command line, which knows every subcommand and
+   * suggests one for a typo.
+   */
+  static boolean isServe(String[] args) {
+    return args.length == 0
+        || args[0].equals("serve")
+        || (args[0].startsWith("-") && !TOP_LEVEL_FLAGS.contains(args[0]));
+  }
+
+  /**
+   * {@code mlpipe} with only {@code serve} under it, as {@link #clientCommandLine} is for clients:
+   * built whole, picocli reflected over every other subcommand's options first (report's, demo's
+   * and status' option and field types loaded Jackson, the report and the demo), ~1,000 classes and
+   * their reflection data that the agent then held for its whole life (idle RSS, start-up).
+   */
+  static CommandLine serveCommandLine() {
+    CommandLine cli = new CommandLine(new ServeOnly());
+    ServeCommand.addCollectorFlags(
+        cli.getSubcommands().get("serve").getCommandSpec(), CollectorCatalog.standard());
+    return configure(cli);
+  }
+
+  @CommandLine.Command(
+      name = "mlpipe",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      subcommands = ServeCommand.class)
+  static final class ServeOnly {}
 
   /** The whole command line: every subcommand, serve with its --collector flags. */
   static CommandLine commandLine() {

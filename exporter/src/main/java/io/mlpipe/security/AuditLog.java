@@ -40,7 +40,13 @@ public final class AuditLog implements AutoCloseable {
 
   static final int QUEUE = 65_536;
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  // Built on the first entry (a holder class): an agent that is only scraped writes none, and
+  // never loads Jackson's databind for it.
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   private static final String STOP = "";
 
   /**
@@ -143,7 +149,7 @@ public final class AuditLog implements AutoCloseable {
     }
     String line;
     try {
-      line = JSON.writeValueAsString(entry);
+      line = Json.MAPPER.writeValueAsString(entry);
     } catch (IOException e) {
       throw new IllegalStateException("audit entry not serialisable: " + entry, e);
     }

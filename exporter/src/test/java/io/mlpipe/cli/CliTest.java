@@ -67,6 +67,39 @@ class CliTest {
     assertThat(aloneSaid).isEqualTo(err.toString()).contains("see 'mlpipe " + name + " --help'");
   }
 
+  /**
+   * serve is built alone too (Main.serveCommandLine), so that the agent does not load every other
+   * subcommand's classes; to a user it is the same command, also as the default one.
+   */
+  @Test
+  void serveBuiltAloneIsTheSameCommand() {
+    CommandLine alone = Main.serveCommandLine();
+    CommandLine whole = Main.commandLine().getSubcommands().get("serve");
+    CommandLine sub = alone.getSubcommands().get("serve");
+    assertThat(sub.getCommandSpec().qualifiedName()).isEqualTo("mlpipe serve");
+    assertThat(sub.getCommandSpec().options().stream().map(o -> o.longestName()).toList())
+        .isEqualTo(whole.getCommandSpec().options().stream().map(o -> o.longestName()).toList());
+    assertThat(sub.getUsageMessage()).isEqualTo(whole.getUsageMessage());
+    for (CommandLine c : List.of(alone, sub)) {
+      c.setErr(new PrintWriter(err, true));
+    }
+    assertThat(alone.execute("serve", "--web.listen-adress=:1")).isEqualTo(2);
+    String aloneSaid = err.toString();
+    err.getBuffer().setLength(0);
+    assertThat(run("serve", "--web.listen-adress=:1")).isEqualTo(2);
+    assertThat(aloneSaid).isEqualTo(err.toString()).contains("see 'mlpipe serve --help'");
+  }
+
+  @Test
+  void serveIsChosenForNoArgumentsServeAndServesFlagsOnly() {
+    assertThat(Main.isServe(new String[0])).isTrue();
+    assertThat(Main.isServe(new String[] {"serve", "--log.level=warn"})).isTrue();
+    assertThat(Main.isServe(new String[] {"--web.listen-address=:0"})).isTrue();
+    for (String word : List.of("--help", "-h", "--version", "-V", "report", "demo", "staus")) {
+      assertThat(Main.isServe(new String[] {word})).as(word).isFalse();
+    }
+  }
+
   @Test
   void runBuiltAloneStillLeavesTheCommandsFlagsToTheCommand() {
     CommandLine.ParseResult parsed =
