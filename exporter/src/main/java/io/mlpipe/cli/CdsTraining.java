@@ -53,6 +53,9 @@ public final class CdsTraining {
               "true");
       request("GET", url + "/metrics", null, null);
       request("GET", url + "/pipelines", null, null);
+      // `mlpipe run` reads its arguments without picocli now (RunArgs): serve's command line,
+      // built here, keeps picocli's classes in the archive for the agent's start.
+      Main.commandLine();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       converter = Converters.NonNegativeDuration.class,
       names = "--heartbeat",
-      defaultValue = "15s",
+      defaultValue = "15s", // RunArgs.DEFAULT_HEARTBEAT
       paramLabel = "DURATION",
       description =
           "Heartbeat interval while the command runs (see --heartbeat-when); 0 for none"
@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--heartbeat-when",
-      defaultValue = "activity",
+      defaultValue = "activity", // RunArgs.DEFAULT_HEARTBEAT_WHEN
       paramLabel = "WHEN",
       description =
           "activity: a heartbeat only when the command's process tree used CPU, wrote output or"
@@ -92,6 +92,20 @@ final class RunCommand implements Callable<Integer> {
 
   /** Made by the sender thread on first use, so the HTTP client starts while the command runs. */
   private Delivery delivery;
+
+  /**
+   * {@link #call()} as picocli's {@code execute} runs it, for a command {@link RunArgs} read: its
+   * result is the exit code; an exception is printed with its stack trace and exits 1.
+   */
+  int callAsPicocliWould() {
+    try {
+      return call();
+    } catch (Exception e) {
+      e.printStackTrace(agent.err());
+      agent.err().flush();
+      return 1;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
