@@ -40,7 +40,7 @@ final class AgentConnection {
   @Option(
       converter = Converters.PositiveDuration.class,
       names = "--timeout",
-      defaultValue = "2s",
+      defaultValue = "2s", // RunArgs.DEFAULT_TIMEOUT
       paramLabel = "DURATION",
       description = "How long to wait for the agent before spooling (default: ${DEFAULT-VALUE}).")
   Duration timeout;
@@ -95,8 +95,17 @@ final class AgentConnection {
     return new Delivery(client(), spool(), err());
   }
 
+  /** Without picocli (see {@link RunArgs}): the writer picocli would have given. */
+  private PrintWriter err;
+
   PrintWriter err() {
-    return spec.commandLine().getErr();
+    if (spec != null) {
+      return spec.commandLine().getErr();
+    }
+    if (err == null) {
+      err = new PrintWriter(System.err, true);
+    }
+    return err;
   }
 
   PrintWriter out() {

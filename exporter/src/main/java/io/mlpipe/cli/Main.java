@@ -37,6 +37,10 @@ public final class Main {
 
   /** Runs the CLI and returns the exit code (2 for usage errors, as picocli and Go's flag do). */
   public static int run(String... args) {
+    RunCommand plainRun = RunArgs.parse(args);
+    if (plainRun != null) {
+      return plainRun.callAsPicocliWould();
+    }
     if (args.length > 0 && CLIENTS.contains(args[0])) {
       return clientCommandLine(args[0]).execute(args);
     }
@@ -65,6 +69,11 @@ public final class Main {
           default -> throw new IllegalArgumentException("not a client subcommand: " + name);
         };
     CommandLine cli = new CommandLine(root);
+    if (name.equals("run")) {
+      // picocli replaces an argument @FILE by FILE's lines, even after "--": the command's own
+      // arguments (curl -d @body.json) must reach it as they are.
+      cli.setExpandAtFiles(false);
+    }
     return configure(cli);
   }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * CPU time and peak memory of a wrapped command's whole process tree, from /proc (Linux).
@@ -51,7 +53,14 @@ final class ProcessTreeUsage {
   synchronized void sample() {
     List<Long> pids = new ArrayList<>();
     pids.add(rootPid);
-    ProcessHandle.of(rootPid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+    // A loop, not ifPresent/forEach with lambdas: this runs before a wrapped command's first
+    // sample too (see RunCommand on lambdas).
+    Optional<ProcessHandle> root = ProcessHandle.of(rootPid);
+    if (root.isPresent()) {
+      for (Iterator<ProcessHandle> it = root.get().descendants().iterator(); it.hasNext(); ) {
+        pids.add(it.next().pid());
+      }
+    }
     long ticks = 0;
     long rss = 0;
     long hwm = 0;
@@ -120,7 +129,7 @@ final class ProcessTreeUsage {
     if (close < 0) {
       return null;
     }
-    String[] f = s.substring(close + 2).trim().split("\\s+");
+    String[] f = words(s.substring(close + 2));
     // f[0] is field 3 (state); utime..cstime are fields 14..17.
     if (f.length < 15) {
       return null;
@@ -153,7 +162,26 @@ final class ProcessTreeUsage {
   }
 
   private static long kib(String line) {
-    String[] p = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
+    String[] p = words(line.substring(line.indexOf(':') + 1));
     return Long.parseLong(p[0]) * 1024;
+  }
+
+  /**
+   * {@code text} split at runs of whitespace, without a regex ({@code split("\\s+")}): the first
+   * read happens before a wrapped command starts, and compiling the pattern costs it milliseconds.
+   */
+  static String[] words(String text) {
+    List<String> out = new ArrayList<>();
+    int start = -1;
+    for (int i = 0; i <= text.length(); i++) {
+      boolean space = i == text.length() || Character.isWhitespace(text.charAt(i));
+      if (space && start >= 0) {
+        out.add(text.substring(start, i));
+        start = -1;
+      } else if (!space && start < 0) {
+        start = i;
+      }
+    }
+    return out.toArray(new String[0]);
   }
 }

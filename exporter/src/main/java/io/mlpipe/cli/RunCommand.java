@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,11 @@ import picocli.CommandLine.Parameters;
  * {@code mlpipe run --pipeline P --stage S -- CMD ARGS...}: runs a pipeline step and reports it
  * (stage_started, heartbeats, stage_finished with exit code, duration, CPU and peak memory of the
  * process tree). The command's exit code is ours; monitoring never changes what the step does.
+ *
+ * <p>Every wrapped command waits for what runs here before it starts and after it ends, so this
+ * path has no lambdas or method references (nor have the classes it uses): the first one in a JVM
+ * bootstraps invokedynamic (method handles, a class spun with ASM, none of it in the AppCDS
+ * archive) and each further one spins its own class; anonymous and nested classes are archived.
  */
 @Command(
     name = "run",
@@ -50,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       converter = Converters.NonNegativeDuration.class,
       names = "--heartbeat",
-      defaultValue = "15s",
+      defaultValue = "15s", // RunArgs.DEFAULT_HEARTBEAT
       paramLabel = "DURATION",
       description =
           "Heartbeat interval while the command runs (see --heartbeat-when); 0 for none"
@@ -65,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--heartbeat-when",
-      defaultValue = "activity",
+      defaultValue = "activity", // RunArgs.DEFAULT_HEARTBEAT_WHEN
       paramLabel = "WHEN",
       description =
           "activity: a heartbeat only when the command's process tree used CPU, wrote output or"
@@ -93,6 +99,20 @@ final class RunCommand implements Callable<Integer> {
   /** Made by the sender thread on first use, so the HTTP client starts while the command runs. */
   private Delivery delivery;
 
+  /**
+   * {@link #call()} as picocli's {@code execute} runs it, for a command {@link RunArgs} read: its
+   * result is the exit code; an exception is printed with its stack trace and exits 1.
+   */
+  int callAsPicocliWould() {
+    try {
+      return call();
+    } catch (Exception e) {
+      e.printStackTrace(agent.err());
+      agent.err().flush();
+      return 1;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     AtomicReference<Process> running = new AtomicReference<>();
@@ -108,13 +128,7 @@ final class RunCommand implements Callable<Integer> {
     Duration every = heartbeat;
     String run = runId != null ? runId : newRunId();
     String hostName = host != null ? host : hostname();
-    ScheduledExecutorService sender =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "mlpipe-sender");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(new Daemons());
 
     Path proc = Path.of("/proc");
     boolean procfs = ProcessTreeUsage.available(proc);
@@ -122,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
     double startTime = System.currentTimeMillis() / 1000.0;
     long startNanos = System.nanoTime();
     Event started = event(new Payload.StageStarted(), run, hostName, run + "/start", startTime);
-    sender.execute(() -> report(started, err));
+    sender.execute(new Report(started, err));
 
     // stderr through us, byte for byte, keeping its tail for a failed run's error.
     ProcessBuilder pb =
@@ -159,7 +173,12 @@ final class RunCommand implements Callable<Integer> {
     StderrTail stderr = new StderrTail();
     Thread stderrCopier =
         new Thread(
-            () -> stderr.copy(child.getErrorStream(), new FileOutputStream(FileDescriptor.err)),
+            new Runnable() {
+              @Override
+              public void run() {
+                stderr.copy(child.getErrorStream(), new FileOutputStream(FileDescriptor.err));
+              }
+            },
             "mlpipe-stderr");
     stderrCopier.setDaemon(true);
     stderrCopier.start();
@@ -170,13 +189,16 @@ final class RunCommand implements Callable<Integer> {
       usage.sample();
       sampler =
           new Thread(
-              () -> {
-                while (child.isAlive()) {
-                  usage.sample();
-                  try {
-                    Thread.sleep(ProcessTreeUsage.INTERVAL_MILLIS);
-                  } catch (InterruptedException e) {
-                    return;
+              new Runnable() {
+                @Override
+                public void run() {
+                  while (child.isAlive()) {
+                    usage.sample();
+                    try {
+                      Thread.sleep(ProcessTreeUsage.INTERVAL_MILLIS);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
                   }
                 }
               },
@@ -189,11 +211,15 @@ final class RunCommand implements Callable<Integer> {
     boolean always = heartbeatWhen == HeartbeatWhen.always || usage == null;
     if (!every.isZero()) {
       sender.scheduleAtFixedRate(
-          () -> {
-            if (child.isAlive() && (activity.since() || always)) {
-              int n = beats.incrementAndGet();
-              report(
-                  event(new Payload.Heartbeat(null), run, hostName, run + "/hb/" + n, now()), err);
+          new Runnable() {
+            @Override
+            public void run() {
+              if (child.isAlive() && (activity.since() || always)) {
+                int n = beats.incrementAndGet();
+                report(
+                    event(new Payload.Heartbeat(null), run, hostName, run + "/hb/" + n, now()),
+                    err);
+              }
             }
           },
           every.toMillis(),
@@ -281,6 +307,32 @@ final class RunCommand implements Callable<Integer> {
     return new Event(pipeline, stage, time, hostName, run, id, payload);
   }
 
+  /** The sender's thread: a daemon, so that it never holds the JVM (and the exit code) back. */
+  private static final class Daemons implements ThreadFactory {
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "mlpipe-sender");
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
+  /** One event for the sender thread. */
+  private final class Report implements Runnable {
+    private final Event event;
+    private final PrintWriter err;
+
+    Report(Event event, PrintWriter err) {
+      this.event = event;
+      this.err = err;
+    }
+
+    @Override
+    public void run() {
+      report(event, err);
+    }
+  }
+
   /** Sends one event; runs on the sender thread only. */
   private void report(Event event, PrintWriter err) {
     if (agent.urlProblem() != null) {
@@ -302,7 +354,7 @@ final class RunCommand implements Callable<Integer> {
 
   private void finish(ScheduledExecutorService sender, Event finished, PrintWriter err)
       throws InterruptedException {
-    sender.execute(() -> report(finished, err));
+    sender.execute(new Report(finished, err));
     sender.shutdown();
     // Bounded: each delivery gives up after --timeout and spools.
     sender.awaitTermination(60, TimeUnit.SECONDS);
@@ -336,11 +388,14 @@ final class RunCommand implements Callable<Integer> {
       try {
         sun.misc.Signal.handle(
             new sun.misc.Signal(name),
-            sig -> {
-              signalled.set(name);
-              Process child = running.get();
-              if (child != null) {
-                forward(name, child);
+            new sun.misc.SignalHandler() {
+              @Override
+              public void handle(sun.misc.Signal sig) {
+                signalled.set(name);
+                Process child = running.get();
+                if (child != null) {
+                  forward(name, child);
+                }
               }
             });
       } catch (IllegalArgumentException | UnsupportedOperationException e) {

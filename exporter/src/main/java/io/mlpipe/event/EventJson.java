@@ -61,7 +61,7 @@ public final class EventJson {
     field(g, "host", e.host());
     field(g, "run_id", e.runId());
     field(g, "id", e.id());
-    for (Wire.FieldSpec f : Wire.fields(e.payload())) {
+    for (Wire.Named f : Wire.names(e.payload())) {
       field(g, f.name(), f.get(e.payload()));
     }
     g.writeEndObject();

@@ -25,6 +25,10 @@ public final class Wire {
     public Class<?> type() {
       return component.getType();
     }
+  }
+
+  /** One field as the writer needs it: its wire name and its record component, no rule. */
+  record Named(String name, RecordComponent component) {
 
     Object get(Payload p) {
       try {
@@ -35,17 +39,32 @@ public final class Wire {
     }
   }
 
+  // Apart from FIELDS: reading a rule makes the JDK define a proxy class for the @Field annotation
+  // (and a dynamic module for it), ~30 ms that mlpipe run paid before exiting for a record whose
+  // rules the writer never looks at.
+  private static final ClassValue<List<Named>> NAMES =
+      new ClassValue<>() {
+        @Override
+        protected List<Named> computeValue(Class<?> type) {
+          List<Named> out = new ArrayList<>();
+          for (RecordComponent c : type.getRecordComponents()) {
+            out.add(new Named(snakeCase(c.getName()), c));
+          }
+          return List.copyOf(out);
+        }
+      };
+
   private static final ClassValue<List<FieldSpec>> FIELDS =
       new ClassValue<>() {
         @Override
         protected List<FieldSpec> computeValue(Class<?> type) {
           List<FieldSpec> out = new ArrayList<>();
-          for (RecordComponent c : type.getRecordComponents()) {
-            Field rule = c.getAnnotation(Field.class);
+          for (Named n : NAMES.get(type)) {
+            Field rule = n.component().getAnnotation(Field.class);
             if (rule == null) {
-              throw new IllegalStateException(type.getName() + "." + c.getName() + ": no @Field");
+              throw new IllegalStateException(type.getName() + "." + n.name() + ": no @Field");
             }
-            out.add(new FieldSpec(snakeCase(c.getName()), c, rule));
+            out.add(new FieldSpec(n.name(), n.component(), rule));
           }
           return List.copyOf(out);
         }
@@ -58,8 +77,9 @@ public final class Wire {
     return FIELDS.get(type.payload());
   }
 
-  static List<FieldSpec> fields(Payload p) {
-    return FIELDS.get(p.getClass());
+  /** The fields of {@code p}'s record with their wire names, in order, for the writer. */
+  static List<Named> names(Payload p) {
+    return NAMES.get(p.getClass());
   }
 
   /**

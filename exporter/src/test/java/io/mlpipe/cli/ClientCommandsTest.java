@@ -183,4 +183,11 @@ class ClientCommandsTest {
     Files.writeString(status, "Name:\tx\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n");
     assertThat(ProcessTreeUsage.memory(status)).containsExactly(1024L * 1024, 2048L * 1024);
   }
+
+  @Test
+  void procFieldsAreSplitAtRunsOfWhitespace() {
+    assertThat(ProcessTreeUsage.words(" 12\t 34  kB\n")).containsExactly("12", "34", "kB");
+    assertThat(ProcessTreeUsage.words("one")).containsExactly("one");
+    assertThat(ProcessTreeUsage.words(" \t\n")).isEmpty();
+  }
 }
