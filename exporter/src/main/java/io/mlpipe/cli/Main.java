@@ -69,11 +69,6 @@ public final class Main {
           default -> throw new IllegalArgumentException("not a client subcommand: " + name);
         };
     CommandLine cli = new CommandLine(root);
-    if (name.equals("run")) {
-      // picocli replaces an argument @FILE by FILE's lines, even after "--": the command's own
-      // arguments (curl -d @body.json) must reach it as they are.
-      cli.setExpandAtFiles(false);
-    }
     return configure(cli);
   }
 
@@ -133,6 +128,9 @@ public final class Main {
 
   /** What every mlpipe command line gets, after its subcommands are added. */
   private static CommandLine configure(CommandLine cli) {
+    // picocli replaces an argument @FILE by FILE's lines, even after "--": a wrapped command's own
+    // arguments (curl -d @body.json) and values (push --error @home) must arrive as they are.
+    cli.setExpandAtFiles(false);
     // An empty path would mean the working directory (`--storage.path=` writing the WAL there):
     // for every PATH, FILE and DIR option, empty is a usage error instead.
     cli.registerConverter(

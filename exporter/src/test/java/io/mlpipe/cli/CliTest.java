@@ -44,6 +44,20 @@ class CliTest {
   }
 
   /**
+   * No command line of mlpipe reads {@code @FILE} as "FILE's lines" (picocli's default): a value
+   * that starts with @ (push --host @gpu1, a wrapped command's curl -d @body.json) must arrive as
+   * it was typed. RunArgsTest shows it for run's arguments end to end.
+   */
+  @ParameterizedTest
+  @CsvSource({"run", "push", "flush", "status"})
+  void noCommandLineExpandsAtFiles(String name) {
+    for (CommandLine cli :
+        List.of(Main.commandLine(), Main.clientCommandLine(name), Main.serveCommandLine())) {
+      assertThat(cli.isExpandAtFiles()).as(cli.getCommandSpec().qualifiedName()).isFalse();
+    }
+  }
+
+  /**
    * The client subcommands are built alone (Main.clientCommandLine) so that `mlpipe run` starts its
    * command sooner; to a user they are the same: name, usage errors, exit code 2, help.
    */
