@@ -1,4 +1,4 @@
-package io.mlpipe.http;
+package io.mlpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * An agent that is only scraped (and probed) does not load Jackson's databind: the JSON APIs and
  * the audit log build their ObjectMapper on their first use (LazyServlet, AuditLog's holder), so an
  * idle node does not hold ~400 classes it never uses. The APIs still answer from their first call.
- * A real agent process, its class loading logged by the JVM.
+ * A real agent process (the packaged jar, hence in e2e), its class loading logged by the JVM.
  */
 class LazyJsonApisTest {
 
