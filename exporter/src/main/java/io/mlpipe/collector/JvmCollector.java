@@ -9,7 +9,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.lang.management.ManagementFactory;
@@ -37,7 +36,7 @@ final class JvmCollector implements Collector {
       JvmNativeMemoryMetrics.builder().register(jvm);
     }
     JvmRuntimeInfoMetric.builder().register(jvm);
-    ProcessMetrics.builder().register(jvm);
+    ProcessMetricsCollector.register(jvm);
   }
 
   /** Whether the JVM was started with -XX:NativeMemoryTracking=summary or =detail. */

@@ -3,6 +3,8 @@ package io.mlpipe.collector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,15 @@ final class MeminfoCollector implements Collector {
 
   private final Path meminfo;
 
+  /** A line's family: name, help, counter or gauge, and whether its kB become bytes. */
+  private record Field(String name, String help, boolean counter, boolean kilobytes) {}
+
+  // "Name:" -> its family, for lines with and without a kB unit: the kernel's ~55 names are the
+  // same on every scrape, so the regex and the concatenations run once per name, not per line
+  // per scrape.
+  private final Map<String, Field> withUnit = new ConcurrentHashMap<>();
+  private final Map<String, Field> withoutUnit = new ConcurrentHashMap<>();
+
   MeminfoCollector(HostPaths paths) {
     this.meminfo = paths.proc("meminfo");
   }
@@ -37,19 +48,32 @@ final class MeminfoCollector implements Collector {
         throw new IOException("invalid line in " + meminfo + ": " + line);
       }
       double v = Double.parseDouble(f[1]);
-      Matcher m = PARENS.matcher(f[0].substring(0, f[0].length() - 1));
-      String key = m.replaceAll("_$1");
-      if (f.length == 3) {
-        v *= 1024;
-        key += "_bytes";
+      Map<String, Field> fields = f.length == 3 ? withUnit : withoutUnit;
+      Field field = fields.get(f[0]);
+      if (field == null) {
+        field = field(f[0], f.length == 3);
+        fields.put(f[0], field);
       }
-      String name = PREFIX + key;
+      if (field.kilobytes) {
+        v *= 1024;
+      }
       Family family =
-          name.endsWith("_total")
-              ? Family.counter(name, "Memory information field " + key + ".")
-              : Family.gauge(name, "Memory information field " + key + ".");
+          field.counter
+              ? Family.counter(field.name, field.help)
+              : Family.gauge(field.name, field.help);
       out.add(family).add(v);
     }
     return out.snapshots();
+  }
+
+  private static Field field(String token, boolean kilobytes) {
+    Matcher m = PARENS.matcher(token.substring(0, token.length() - 1));
+    String key = m.replaceAll("_$1");
+    if (kilobytes) {
+      key += "_bytes";
+    }
+    String name = PREFIX + key;
+    return new Field(
+        name, "Memory information field " + key + ".", name.endsWith("_total"), kilobytes);
   }
 }

@@ -24,11 +24,18 @@ public final class ProcFiles {
   }
 
   /**
-   * Reads through an 8 KiB buffer: /proc files report size 0, and sysctl files such as
-   * /proc/sys/fs/file-nr answer only the first read, so {@code Files.readString} (which sizes its
-   * first read by the file size) would get one byte.
+   * Through libc where it loads ({@link NativeFiles}); a file it cannot read is read again through
+   * Java, for the exception that says why. Java's reads go through a buffer: /proc files report
+   * size 0, and sysctl files such as /proc/sys/fs/file-nr answer only the first read, so {@code
+   * Files.readString} (which sizes its first read by the file size) would get one byte.
    */
   private static String readRaw(Path file) throws IOException {
+    if (NativeFiles.available()) {
+      String s = NativeFiles.read(file);
+      if (s != null) {
+        return s;
+      }
+    }
     try (InputStream in = Files.newInputStream(file)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -41,6 +48,10 @@ public final class ProcFiles {
    * EINVAL for e.g. the speed of a link that is down).
    */
   public static Optional<String> readOptional(Path file) {
+    if (NativeFiles.available()) {
+      String s = NativeFiles.read(file);
+      return s == null ? Optional.empty() : Optional.of(s.strip());
+    }
     try {
       return Optional.of(readRaw(file).strip());
     } catch (IOException | RuntimeException e) {
