@@ -5,14 +5,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who may use whom inside the agent (DESIGN.md, "Inside the exporter"), checked on the compiled
- * classes: the store and the pipeline model know nothing of HTTP, collectors do not go through the
- * store, the demo and the report are clients that import none of the agent's inside, and the small
- * shared packages (events, TLS) depend on no room.
+ * Who may use whom inside the agent (DESIGN.md, "Inside the exporter"; docs/architecture.md),
+ * checked on the compiled classes: the store and the pipeline model know nothing of HTTP,
+ * collectors do not go through the store, the demo and the report are clients that import none of
+ * the agent's inside, and the small shared packages (events, TLS) depend on no room.
  */
 class PackageRulesTest {
 
@@ -22,6 +23,18 @@ class PackageRulesTest {
     "io.mlpipe.web..",
     "jakarta.servlet..",
     "org.eclipse.jetty.."
+  };
+
+  private static final String[] ROOMS = {
+    "io.mlpipe.store..",
+    "io.mlpipe.pipeline..",
+    "io.mlpipe.collector..",
+    "io.mlpipe.config..",
+    "io.mlpipe.security..",
+    "io.mlpipe.client..",
+    "io.mlpipe.demo..",
+    "io.mlpipe.report..",
+    "io.mlpipe.cli.."
   };
 
   private static JavaClasses classes;
@@ -37,87 +50,53 @@ class PackageRulesTest {
 
   @Test
   void theStoreKnowsNothingOfHttpNorOfPipelines() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.mlpipe.store..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(concat(HTTP, "io.mlpipe.pipeline..", "io.mlpipe.cli.."))
-        .check(classes);
+    forbid("io.mlpipe.store..", HTTP, "io.mlpipe.pipeline..", "io.mlpipe.cli..");
   }
 
   @Test
   void thePipelineModelKnowsNothingOfHttp() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.mlpipe.pipeline..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(concat(HTTP, "io.mlpipe.cli.."))
-        .check(classes);
+    forbid("io.mlpipe.pipeline..", HTTP, "io.mlpipe.cli..");
   }
 
   @Test
   void collectorsDoNotGoThroughTheStoreOrThePipelineModel() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.mlpipe.collector..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.mlpipe.store..", "io.mlpipe.pipeline..", "io.mlpipe.ingest..", "io.mlpipe.cli..")
-        .check(classes);
+    forbid(
+        "io.mlpipe.collector..",
+        new String[] {"io.mlpipe.ingest.."},
+        "io.mlpipe.store..",
+        "io.mlpipe.pipeline..",
+        "io.mlpipe.cli..");
   }
 
   @Test
   void theDemoIsAnHttpClientOfTheAgentLikeAnyPipeline() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.mlpipe.demo..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("io.mlpipe.ingest..", "io.mlpipe.pipeline..", "io.mlpipe.store..")
-        .check(classes);
+    forbid(
+        "io.mlpipe.demo..",
+        new String[] {"io.mlpipe.ingest.."},
+        "io.mlpipe.pipeline..",
+        "io.mlpipe.store..");
   }
 
   @Test
   void theReportReadsPrometheusOnly() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.mlpipe.report..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            concat(
-                HTTP,
-                "io.mlpipe.store..",
-                "io.mlpipe.pipeline..",
-                "io.mlpipe.collector..",
-                "io.mlpipe.demo..",
-                "io.mlpipe.cli.."))
-        .check(classes);
+    forbid(
+        "io.mlpipe.report..",
+        HTTP,
+        "io.mlpipe.store..",
+        "io.mlpipe.pipeline..",
+        "io.mlpipe.collector..",
+        "io.mlpipe.demo..",
+        "io.mlpipe.cli..");
   }
 
   @Test
-  void eventsAndTlsDependOnNoRoom() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("io.mlpipe.event..", "io.mlpipe.tls..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            concat(
-                HTTP,
-                "io.mlpipe.store..",
-                "io.mlpipe.pipeline..",
-                "io.mlpipe.collector..",
-                "io.mlpipe.config..",
-                "io.mlpipe.security..",
-                "io.mlpipe.client..",
-                "io.mlpipe.demo..",
-                "io.mlpipe.report..",
-                "io.mlpipe.cli.."))
-        .check(classes);
+  void eventsDependOnNoRoom() {
+    forbid("io.mlpipe.event..", HTTP, ROOMS);
+  }
+
+  @Test
+  void tlsDependsOnNoRoom() {
+    forbid("io.mlpipe.tls..", HTTP, ROOMS);
   }
 
   @Test
@@ -131,9 +110,15 @@ class PackageRulesTest {
         .check(classes);
   }
 
-  private static String[] concat(String[] first, String... more) {
-    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
-    System.arraycopy(more, 0, all, first.length, more.length);
-    return all;
+  /** No class in {@code room} depends on a class in any of {@code forbidden} and {@code more}. */
+  private static void forbid(String room, String[] forbidden, String... more) {
+    noClasses()
+        .that()
+        .resideInAPackage(room)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            Stream.concat(Stream.of(forbidden), Stream.of(more)).toArray(String[]::new))
+        .check(classes);
   }
 }
