@@ -5,9 +5,11 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * A family's series by their labels, immutable and compact: the series in insertion order in one
@@ -144,17 +146,7 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
 
   @Override
   public Collection<Series> values() {
-    return new AbstractList<>() {
-      @Override
-      public Series get(int i) {
-        return seriesAt(i);
-      }
-
-      @Override
-      public int size() {
-        return size;
-      }
-    };
+    return byIndex(this::seriesAt);
   }
 
   @Override
@@ -162,22 +154,7 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
     return new AbstractSet<>() {
       @Override
       public Iterator<LabelSet> iterator() {
-        return new Iterator<>() {
-          private int i;
-
-          @Override
-          public boolean hasNext() {
-            return i < size;
-          }
-
-          @Override
-          public LabelSet next() {
-            if (i >= size) {
-              throw new NoSuchElementException();
-            }
-            return labelsAt(i++);
-          }
-        };
+        return byIndex(SeriesMap.this::labelsAt).iterator();
       }
 
       @Override
@@ -197,23 +174,27 @@ final class SeriesMap extends AbstractMap<LabelSet, Series> {
     return new AbstractSet<>() {
       @Override
       public Iterator<Map.Entry<LabelSet, Series>> iterator() {
-        return new Iterator<>() {
-          private int i;
+        return byIndex(SeriesMap.this::entryAt).iterator();
+      }
 
-          @Override
-          public boolean hasNext() {
-            return i < size;
-          }
+      @Override
+      public int size() {
+        return size;
+      }
+    };
+  }
 
-          @Override
-          public Map.Entry<LabelSet, Series> next() {
-            if (i >= size) {
-              throw new NoSuchElementException();
-            }
-            Series s = seriesAt(i++);
-            return new AbstractMap.SimpleImmutableEntry<>(s.labels(), s);
-          }
-        };
+  private Map.Entry<LabelSet, Series> entryAt(int i) {
+    Series s = seriesAt(i);
+    return new AbstractMap.SimpleImmutableEntry<>(s.labels(), s);
+  }
+
+  /** The series' positions 0..size-1 as {@code at} reads them: one read-only view for all three. */
+  private <T> List<T> byIndex(IntFunction<T> at) {
+    return new AbstractList<>() {
+      @Override
+      public T get(int i) {
+        return at.apply(Objects.checkIndex(i, size));
       }
 
       @Override
