@@ -183,96 +183,21 @@ final class MetricsServlet extends HttpServlet {
       while (j < own.size() && own.get(j).getMetadata().getPrometheusName().compareTo(name) < 0) {
         j++;
       }
-      writeOwn(out, own.subList(i, j), writer, scheme, openMetrics);
+      writeOwn(out, own.subList(i, j), writer, scheme);
       i = j;
       m.writeTo(out);
     }
-    writeOwn(out, own.subList(i, own.size()), writer, scheme, openMetrics);
+    writeOwn(out, own.subList(i, own.size()), writer, scheme);
     if (openMetrics) {
       out.write(EOF);
     }
   }
 
   private static void writeOwn(
-      OutputStream out,
-      List<MetricSnapshot> run,
-      ExpositionFormatWriter writer,
-      EscapingScheme s,
-      boolean openMetrics)
+      OutputStream out, List<MetricSnapshot> run, ExpositionFormatWriter writer, EscapingScheme s)
       throws IOException {
-    if (run.isEmpty()) {
-      return;
-    }
-    // Straight into the answer, not through an intermediate array as StoreExposition's helper
-    // (that array's growth and copy were a sixth of a host scrape's allocation): the text format
-    // ends with the last family, OpenMetrics' closing line is held back by WithoutEof.
-    if (!openMetrics) {
-      writer.write(out, new MetricSnapshots(run), s);
-    } else {
-      WithoutEof stripped = new WithoutEof(out);
-      writer.write(stripped, new MetricSnapshots(run), s);
-      stripped.finish();
-    }
-  }
-
-  /**
-   * Passes bytes on except the last few, which {@link #finish} passes on unless they are the
-   * closing {@code # EOF} line that the OpenMetrics writer ends every call with (this answer ends
-   * with one EOF, after the stored families).
-   */
-  static final class WithoutEof extends OutputStream {
-    private final OutputStream out;
-    private final byte[] tail = new byte[EOF.length];
-    private int held;
-    private boolean passedAny;
-    private byte lastPassed;
-
-    WithoutEof(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (len >= tail.length) {
-        pass(tail, 0, held);
-        pass(b, off, len - tail.length);
-        System.arraycopy(b, off + len - tail.length, tail, 0, tail.length);
-        held = tail.length;
-        return;
-      }
-      int over = held + len - tail.length;
-      if (over > 0) {
-        pass(tail, 0, over);
-        System.arraycopy(tail, over, tail, 0, held - over);
-        held -= over;
-      }
-      System.arraycopy(b, off, tail, held, len);
-      held += len;
-    }
-
-    private void pass(byte[] b, int off, int len) throws IOException {
-      if (len > 0) {
-        out.write(b, off, len);
-        passedAny = true;
-        lastPassed = b[off + len - 1];
-      }
-    }
-
-    /** Passes on what is held unless it is the EOF line (at the start or after a newline). */
-    void finish() throws IOException {
-      boolean eof =
-          held == EOF.length
-              && java.util.Arrays.equals(tail, EOF)
-              && (!passedAny || lastPassed == '\n');
-      if (!eof) {
-        pass(tail, 0, held);
-      }
-      held = 0;
+    if (!run.isEmpty()) {
+      StoreExposition.writeWithoutEof(writer, s, new MetricSnapshots(run), out);
     }
   }
 

@@ -218,31 +218,6 @@ class MetricsServletTest {
   }
 
   @Test
-  void withoutEofDropsOnlyAClosingEofLineWhateverTheWriteSizes() throws Exception {
-    String[][] cases = {
-      {"a 1\n# EOF\n", "a 1\n"},
-      {"# EOF\n", ""},
-      {"a 1\n", "a 1\n"},
-      {"", ""},
-      {"x# EOF\n", "x# EOF\n"},
-      {"# EOF\nb 2\n# EOF\n", "# EOF\nb 2\n"},
-      {"EOF\n", "EOF\n"},
-    };
-    for (String[] c : cases) {
-      byte[] in = c[0].getBytes(StandardCharsets.UTF_8);
-      for (int chunk = 1; chunk <= in.length + 1; chunk++) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MetricsServlet.WithoutEof w = new MetricsServlet.WithoutEof(out);
-        for (int off = 0; off < in.length; off += chunk) {
-          w.write(in, off, Math.min(chunk, in.length - off));
-        }
-        w.finish();
-        assertThat(out.toString(StandardCharsets.UTF_8)).as(c[0] + " by " + chunk).isEqualTo(c[1]);
-      }
-    }
-  }
-
-  @Test
   void sameBytesAsClientJavaForEveryKindOfFamily() throws Exception {
     groups = everyKind();
     for (String accept : new String[] {TEXT, OPENMETRICS}) {

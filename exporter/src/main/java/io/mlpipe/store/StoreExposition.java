@@ -36,8 +36,6 @@ public final class StoreExposition {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(StoreExposition.class);
 
-  private static final byte[] EOF = "# EOF\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
   private final Supplier<List<Group>> groups;
   private volatile Map<GroupKey, Cached> cache = Map.of();
 
@@ -206,20 +204,9 @@ public final class StoreExposition {
       MetricSnapshots snapshots,
       OutputStream out)
       throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
-    writer.write(buf, snapshots, scheme);
-    byte[] b = buf.toByteArray();
-    out.write(b, 0, withoutEof(b));
-  }
-
-  private static int withoutEof(byte[] b) {
-    int n = b.length;
-    if (n >= EOF.length
-        && Arrays.equals(b, n - EOF.length, n, EOF, 0, EOF.length)
-        && (n == EOF.length || b[n - EOF.length - 1] == '\n')) {
-      return n - EOF.length;
-    }
-    return n;
+    WithoutEof stripped = new WithoutEof(out);
+    writer.write(stripped, snapshots, scheme);
+    stripped.finish();
   }
 
   /** A group and its encodings; a new one replaces it when the group changes. */
@@ -325,12 +312,12 @@ public final class StoreExposition {
         Family f, MetricSnapshot s, ExpositionFormatWriter writer, EscapingScheme scheme) {
       ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + 96 * s.getDataPoints().size());
       try {
-        writer.write(buf, MetricSnapshots.of(s), scheme);
+        writeWithoutEof(writer, scheme, MetricSnapshots.of(s), buf);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
       }
       byte[] b = buf.toByteArray();
-      int end = withoutEof(b);
+      int end = b.length;
       int split = 0; // end of the leading comment lines (HELP, TYPE, UNIT)
       while (split < end && b[split] == '#') {
         int nl = split;
