@@ -73,13 +73,33 @@ public final class CdsTraining {
     System.exit(code != 0 ? code : runCode[0]);
   }
 
-  /** What Prometheus and a kubelet do to an idle agent. */
+  /** What Prometheus and a kubelet do to an idle agent, and a garbage collection. */
   private static void scrapes(String url) throws IOException {
     request("GET", url + "/-/ready", null, null);
     request("GET", url + "/-/healthy", null, null);
     for (int i = 0; i < 3; i++) {
       request("GET", url + "/metrics", null, null);
       request("GET", url + "/metrics", "application/openmetrics-text;version=1.0.0", null);
+    }
+    collection(url);
+  }
+
+  /**
+   * A collection, as the agent's small heap has within its first second: the JVM collector's GC
+   * listener (jvm_memory_pool_allocated_bytes_total) then has the JDK build its notification
+   * through JMX open types and reflection, ~70 classes that the training heap (default size: no
+   * collection) never loaded, so every agent parsed them from the JDK's modules file instead of
+   * mapping them. Waits until the listener has counted it (the notification is delivered on another
+   * thread), bounded: without the jvm collector there is nothing to wait for.
+   */
+  private static void collection(String url) throws IOException {
+    System.gc();
+    for (int i = 0; i < 100; i++) {
+      if (request("GET", url + "/metrics", null, null)
+          .contains("jvm_memory_pool_allocated_bytes_total{")) {
+        return;
+      }
+      Thread.onSpinWait();
     }
   }
 
@@ -110,11 +130,12 @@ public final class CdsTraining {
   }
 
   /**
-   * One request over a plain socket (HTTP/1.1, Connection: close), not HttpURLConnection: the class
-   * list records every class this JVM loads, and the client's own classes (sun.net.www.*, ~30)
-   * would be archived for an agent that never uses them.
+   * One request over a plain socket (HTTP/1.1, Connection: close), not HttpURLConnection; returns
+   * the whole reply (status line, headers, body). Not HttpURLConnection: the class list records
+   * every class this JVM loads, and the client's own classes (sun.net.www.*, ~30) would be archived
+   * for an agent that never uses them.
    */
-  private static void request(String method, String url, String type, String body)
+  private static String request(String method, String url, String type, String body)
       throws IOException {
     URI uri = URI.create(url);
     byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -143,6 +164,7 @@ public final class CdsTraining {
       throw new IOException(
           method + " " + url + ": " + (statusLine.length < 2 ? reply : statusLine[1]));
     }
+    return reply;
   }
 
   /** Deletes {@code file} and what is under it (java.io, without Files.walk's classes). */
