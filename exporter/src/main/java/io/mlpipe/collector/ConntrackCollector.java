@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -56,18 +55,18 @@ final class ConntrackCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    if (!Files.exists(count)) {
+    if (!ProcFiles.exists(count)) {
       return out.snapshots();
     }
     out.add(
             Family.gauge(
                 ENTRIES, "Number of currently allocated flow entries for connection tracking."))
         .add(uint(count));
-    if (!Files.exists(max)) {
+    if (!ProcFiles.exists(max)) {
       return out.snapshots();
     }
     out.add(Family.gauge(LIMIT, "Maximum size of connection tracking table.")).add(uint(max));
-    if (!Files.exists(stat)) {
+    if (!ProcFiles.exists(stat)) {
       return out.snapshots();
     }
     double[] sums = statSums();

@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,7 +185,7 @@ public final class FilesystemCollector implements Collector {
   private List<Mount> mounts() throws IOException {
     // node_exporter falls back to /proc/mounts when /proc/1 is hidden (hidepid).
     Path pid1 = paths.proc("1/mounts");
-    List<String> lines = ProcFiles.lines(Files.isReadable(pid1) ? pid1 : paths.proc("mounts"));
+    List<String> lines = ProcFiles.lines(ProcFiles.isReadable(pid1) ? pid1 : paths.proc("mounts"));
     List<Mount> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String line : lines) {

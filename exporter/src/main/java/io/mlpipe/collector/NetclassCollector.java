@@ -34,7 +34,7 @@ final class NetclassCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    if (!Files.isDirectory(classNet)) {
+    if (!ProcFiles.isDirectory(classNet)) {
       return out.snapshots();
     }
     Family up =
@@ -85,7 +85,7 @@ final class NetclassCollector implements Collector {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(classNet)) {
       for (Path p : dirs) {
         // bonding_masters and the like are files, not interfaces.
-        if (Files.isDirectory(p)) {
+        if (ProcFiles.isDirectory(p)) {
           out.add(p);
         }
       }

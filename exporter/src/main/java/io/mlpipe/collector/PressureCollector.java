@@ -1,7 +1,6 @@
 package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -27,7 +26,7 @@ final class PressureCollector implements Collector {
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
     Path cpu = paths.proc("pressure/cpu");
-    if (!Files.exists(cpu)) {
+    if (!ProcFiles.exists(cpu)) {
       return out.snapshots();
     }
     out.add(

@@ -18,6 +18,11 @@ public final class ProcFiles {
     return readRaw(file).lines().toList();
   }
 
+  /** The whole content of {@code file}; the exception says which file could not be read. */
+  public static String text(Path file) throws IOException {
+    return readRaw(file);
+  }
+
   /** The content of a one-value file without surrounding whitespace. */
   public static String read(Path file) throws IOException {
     return readRaw(file).strip();
@@ -57,6 +62,32 @@ public final class ProcFiles {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether {@code path} exists, without an exception when it does not. {@code Files.exists} and
+   * {@code Files.isDirectory} throw and catch a NoSuchFileException (a stack trace filled) inside
+   * the JDK for a missing path, and collectors ask on every scrape about paths a host may lack
+   * (/sys/class/hwmon in a VM, /proc/pressure on older kernels); java.io.File answers from one
+   * stat(2) without throwing. A path that appears later is seen on the next scrape.
+   */
+  public static boolean exists(Path path) {
+    return path.toFile().exists();
+  }
+
+  /** Whether {@code path} is a directory (following links), without an exception; see exists. */
+  public static boolean isDirectory(Path path) {
+    return path.toFile().isDirectory();
+  }
+
+  /** Whether {@code path} is a regular file (following links), without an exception. */
+  public static boolean isRegularFile(Path path) {
+    return path.toFile().isFile();
+  }
+
+  /** Whether this process may read {@code path}, without an exception; see exists. */
+  public static boolean isReadable(Path path) {
+    return path.toFile().canRead();
   }
 
   private static final String[] NO_FIELDS = new String[0];
@@ -101,7 +132,7 @@ public final class ProcFiles {
   }
 
   /** The characters of the regex {@code \s}: space, tab, newline, vertical tab, form feed, CR. */
-  private static boolean space(char c) {
+  static boolean space(char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
   }
 }

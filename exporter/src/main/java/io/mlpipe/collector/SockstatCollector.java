@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,7 @@ final class SockstatCollector implements Collector {
   }
 
   private void add(Families out, Path file, boolean ipv6) throws IOException {
-    if (!Files.exists(file)) {
+    if (!ProcFiles.exists(file)) {
       return;
     }
     for (String line : ProcFiles.lines(file)) {

@@ -119,7 +119,7 @@ final class TimeCollector implements Collector {
 
   private List<Path> listClocksourceDirs() throws IOException {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(clocksources)) {
+    if (!ProcFiles.isDirectory(clocksources)) {
       return out;
     }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(clocksources, "clocksource*")) {

@@ -240,6 +240,18 @@ class ProcCollectorsTest {
   }
 
   @Test
+  void hwmonThatAppearsLaterIsRead(@TempDir Path dir) throws Exception {
+    // The check for /sys/class/hwmon is made on every scrape, not once: a driver loaded later
+    // (modprobe coretemp) shows up on the next scrape of the same collector.
+    Files.createDirectories(dir.resolve("class"));
+    HwmonCollector c = new HwmonCollector(new HostPaths(dir, dir, dir));
+    assertThat(scrape(c)).isEmpty();
+    Files.createSymbolicLink(dir.resolve("class/hwmon"), Fixtures.ROOT.resolve("sys/class/hwmon"));
+    assertThat(scrape(c))
+        .contains("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\",sensor=\"temp1\"} 45.0");
+  }
+
+  @Test
   void osReleaseUnderRootfs() throws Exception {
     String text = scrape(new OsCollector(paths()));
     assertThat(text)
