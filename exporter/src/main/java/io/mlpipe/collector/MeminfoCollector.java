@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 final class MeminfoCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String PREFIX = "node_memory_";
   static final String MEM_TOTAL = "node_memory_MemTotal_bytes";
   static final String MEM_AVAILABLE = "node_memory_MemAvailable_bytes";
@@ -39,7 +42,7 @@ final class MeminfoCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    for (String line : ProcFiles.lines(meminfo)) {
+    for (String line : kept.lines(meminfo)) {
       String[] f = ProcFiles.fields(line);
       if (f.length == 0) {
         continue;
@@ -75,5 +78,10 @@ final class MeminfoCollector implements Collector {
     String name = PREFIX + key;
     return new Field(
         name, "Memory information field " + key + ".", name.endsWith("_total"), kilobytes);
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  */
 final class NetstatCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String PREFIX = "node_netstat_";
 
   /** node_exporter 1.5.0's default {@code --collector.netstat.fields}. */
@@ -136,7 +139,7 @@ final class NetstatCollector implements Collector {
    * values, both starting with {@code Protocol:}.
    */
   private void pairs(Path file, Map<String, Map<String, Double>> stats) throws IOException {
-    String text = ProcFiles.text(file);
+    String text = kept.text(file);
     int pos = 0;
     while (true) {
       int[] names = nextLine(text, pos);
@@ -199,7 +202,7 @@ final class NetstatCollector implements Collector {
 
   /** /proc/net/snmp6: {@code Ip6InReceives 123} lines; the protocol ends at the first "6". */
   private void snmp6(Path file, Map<String, Map<String, Double>> stats) throws IOException {
-    String text = ProcFiles.text(file);
+    String text = kept.text(file);
     Map<String, Map<String, Double>> out = new HashMap<>();
     int pos = 0;
     for (int[] line = nextLine(text, pos); line != null; line = nextLine(text, pos)) {
@@ -283,5 +286,10 @@ final class NetstatCollector implements Collector {
     } catch (NumberFormatException e) {
       throw new IOException("invalid value '" + value + "' for " + field + " in " + file);
     }
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -48,6 +48,17 @@ public final class ProcFiles {
     }
   }
 
+  /** The content of {@code file} read through Java, or null when it cannot be read. */
+  static String readOptionalRaw(Path file) {
+    try {
+      try (InputStream in = Files.newInputStream(file)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /**
    * The content of a one-value file, or empty when it is missing or unreadable (sysfs answers
    * EINVAL for e.g. the speed of a link that is down).

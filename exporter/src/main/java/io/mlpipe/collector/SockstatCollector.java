@@ -16,6 +16,9 @@ import java.util.Map;
  */
 final class SockstatCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String PREFIX = "node_sockstat_";
   static final String SOCKETS_USED = "node_sockstat_sockets_used";
 
@@ -49,7 +52,7 @@ final class SockstatCollector implements Collector {
     if (!ProcFiles.exists(file)) {
       return;
     }
-    for (String line : ProcFiles.lines(file)) {
+    for (String line : kept.lines(file)) {
       String[] f = ProcFiles.fields(line);
       if (f.length == 0) {
         continue;
@@ -95,5 +98,10 @@ final class SockstatCollector implements Collector {
                 PREFIX + proto + "_" + key,
                 "Number of " + proto + " sockets in state " + key + "."))
         .add(value);
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  */
 final class VmstatCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String PREFIX = "node_vmstat_";
 
   /** node_exporter 1.x's default {@code --collector.vmstat.fields}. */
@@ -36,7 +39,7 @@ final class VmstatCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    for (String line : ProcFiles.lines(vmstat)) {
+    for (String line : kept.lines(vmstat)) {
       String[] f = ProcFiles.fields(line);
       if (f.length < 2) {
         continue;
@@ -54,5 +57,10 @@ final class VmstatCollector implements Collector {
       }
     }
     return out.snapshots();
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }
