@@ -153,8 +153,8 @@ final class NetstatCollector implements Collector {
       }
       pos = values[1];
       // The value line's first token must be the names line's Protocol:.
-      int i = skipSpace(text, values[0], values[1]);
-      int end = skipToken(text, i, values[1]);
+      int i = ProcFiles.skipSpace(text, values[0], values[1]);
+      int end = ProcFiles.skipToken(text, i, values[1]);
       String first = h.tokens[0];
       if (!first.endsWith(":")
           || end - i != first.length()
@@ -169,9 +169,9 @@ final class NetstatCollector implements Collector {
                 + "'");
       }
       int count = 1;
-      for (int k = skipSpace(text, end, values[1]);
+      for (int k = ProcFiles.skipSpace(text, end, values[1]);
           k < values[1];
-          k = skipSpace(text, skipToken(text, k, values[1]), values[1])) {
+          k = ProcFiles.skipSpace(text, ProcFiles.skipToken(text, k, values[1]), values[1])) {
         count++;
       }
       if (count != h.tokens.length) {
@@ -188,43 +188,72 @@ final class NetstatCollector implements Collector {
       }
       Map<String, Double> selected = new HashMap<>();
       int j = 1;
-      for (int k = skipSpace(text, end, values[1]); k < values[1]; j++) {
-        int e = skipToken(text, k, values[1]);
-        double v = value(text, k, e, h.protocol + h.tokens[j], file);
+      for (int k = ProcFiles.skipSpace(text, end, values[1]); k < values[1]; j++) {
+        int e = ProcFiles.skipToken(text, k, values[1]);
+        double v = value(text, k, e, h.protocol, h.tokens[j], file);
         if (h.selected[j] != NOT_SELECTED) {
           selected.put(h.selected[j].name, v);
         }
-        k = skipSpace(text, e, values[1]);
+        k = ProcFiles.skipSpace(text, e, values[1]);
       }
       stats.put(h.protocol, selected);
     }
   }
+
+  /** A /proc/net/snmp6 name split at its protocol, with its selection. */
+  private record Snmp6Name(String protocol, Selected selected) {}
+
+  private final LineTokens<Snmp6Name> snmp6Names = new LineTokens<>();
 
   /** /proc/net/snmp6: {@code Ip6InReceives 123} lines; the protocol ends at the first "6". */
   private void snmp6(Path file, Map<String, Map<String, Double>> stats) throws IOException {
     String text = kept.text(file);
     Map<String, Map<String, Double>> out = new HashMap<>();
     int pos = 0;
-    for (int[] line = nextLine(text, pos); line != null; line = nextLine(text, pos)) {
+    int lineNo = 0;
+    for (int[] line = nextLine(text, pos); line != null; line = nextLine(text, pos), lineNo++) {
       pos = line[1];
-      int i = skipSpace(text, line[0], line[1]);
-      int e = skipToken(text, i, line[1]);
-      int vi = skipSpace(text, e, line[1]);
+      int i = ProcFiles.skipSpace(text, line[0], line[1]);
+      int e = ProcFiles.skipToken(text, i, line[1]);
+      int vi = ProcFiles.skipSpace(text, e, line[1]);
       if (vi == line[1]) {
         continue; // fewer than two fields
       }
-      int ve = skipToken(text, vi, line[1]);
-      String name = text.substring(i, e);
-      int six = name.indexOf('6');
-      if (six < 0) {
+      int ve = ProcFiles.skipToken(text, vi, line[1]);
+      Snmp6Name n = snmp6Names.get(lineNo, text, i, e);
+      if (n == null) {
+        String name = text.substring(i, e);
+        int six = name.indexOf('6');
+        if (six >= 0) {
+          String protocol = name.substring(0, six + 1);
+          n = new Snmp6Name(protocol, selected(protocol, name.substring(six + 1)));
+        } else {
+          n = new Snmp6Name(null, NOT_SELECTED);
+        }
+        snmp6Names.put(lineNo, name, n);
+      }
+      if (n.protocol == null) {
         continue;
       }
-      String protocol = name.substring(0, six + 1);
-      Selected s = selected(protocol, name.substring(six + 1));
-      double v = value(text, vi, ve, name, file);
-      Map<String, Double> fieldValues = out.computeIfAbsent(protocol, k -> new HashMap<>());
-      if (s != NOT_SELECTED) {
-        fieldValues.put(s.name, v);
+      double v;
+      try {
+        v = ProcFiles.number(text, vi, ve);
+      } catch (NumberFormatException ex) {
+        throw new IOException(
+            "invalid value '"
+                + text.substring(vi, ve)
+                + "' for "
+                + text.substring(i, e)
+                + " in "
+                + file);
+      }
+      Map<String, Double> fieldValues = out.get(n.protocol);
+      if (fieldValues == null) {
+        fieldValues = new HashMap<>();
+        out.put(n.protocol, fieldValues);
+      }
+      if (n.selected != NOT_SELECTED) {
+        fieldValues.put(n.selected.name, v);
       }
     }
     stats.putAll(out);
@@ -237,7 +266,7 @@ final class NetstatCollector implements Collector {
     while (start < n) {
       int nl = text.indexOf('\n', start);
       int end = nl < 0 ? n : nl;
-      if (skipSpace(text, start, end) < end) {
+      if (ProcFiles.skipSpace(text, start, end) < end) {
         return new int[] {start, end};
       }
       start = end + 1;
@@ -245,46 +274,24 @@ final class NetstatCollector implements Collector {
     return null;
   }
 
-  private static int skipSpace(String text, int i, int end) {
-    while (i < end && ProcFiles.space(text.charAt(i))) {
-      i++;
-    }
-    return i;
-  }
-
-  private static int skipToken(String text, int i, int end) {
-    while (i < end && !ProcFiles.space(text.charAt(i))) {
-      i++;
-    }
-    return i;
-  }
-
   /**
-   * The number in {@code text[start, end)}, as node_exporter checks every value, selected or not.
-   * The kernel writes integers, read by a scan (exact as a double below 2^63, as parseDouble's
-   * would be); anything else goes through the parser.
+   * The number in {@code text[start, end)}, as node_exporter checks every value, selected or not;
+   * the exception names {@code protocol + field} (joined only then).
    */
-  private static double value(String text, int start, int end, String field, Path file)
+  private static double value(
+      String text, int start, int end, String protocol, String field, Path file)
       throws IOException {
-    int i = start < end && text.charAt(start) == '-' ? start + 1 : start;
-    if (i < end && end - i <= 18) {
-      long v = 0;
-      for (; i < end; i++) {
-        char c = text.charAt(i);
-        if (c < '0' || c > '9') {
-          break;
-        }
-        v = v * 10 + (c - '0');
-      }
-      if (i == end) {
-        return text.charAt(start) == '-' ? -(double) v : v; // "-0" is -0.0, as parsed
-      }
-    }
-    String value = text.substring(start, end);
     try {
-      return Double.parseDouble(value);
+      return ProcFiles.number(text, start, end);
     } catch (NumberFormatException e) {
-      throw new IOException("invalid value '" + value + "' for " + field + " in " + file);
+      throw new IOException(
+          "invalid value '"
+              + text.substring(start, end)
+              + "' for "
+              + protocol
+              + field
+              + " in "
+              + file);
     }
   }
 

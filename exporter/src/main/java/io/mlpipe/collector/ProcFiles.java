@@ -142,6 +142,47 @@ public final class ProcFiles {
     return out;
   }
 
+  /** The first index at or after {@code i} (before {@code end}) that is not whitespace. */
+  static int skipSpace(String text, int i, int end) {
+    while (i < end && space(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The first index at or after {@code i} (before {@code end}) that is whitespace. */
+  static int skipToken(String text, int i, int end) {
+    while (i < end && !space(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * {@code Double.parseDouble(text.substring(start, end))}, without the substring for the integers
+   * the kernel writes (up to 18 digits convert to a double exactly as parseDouble does).
+   *
+   * @throws NumberFormatException as parseDouble
+   */
+  static double number(String text, int start, int end) {
+    boolean negative = start < end && text.charAt(start) == '-';
+    int i = negative ? start + 1 : start;
+    if (i < end && end - i <= 18) {
+      long v = 0;
+      for (; i < end; i++) {
+        char c = text.charAt(i);
+        if (c < '0' || c > '9') {
+          break;
+        }
+        v = v * 10 + (c - '0');
+      }
+      if (i == end) {
+        return negative ? -(double) v : v; // "-0" is -0.0, as parsed
+      }
+    }
+    return Double.parseDouble(text.substring(start, end));
+  }
+
   /** The characters of the regex {@code \s}: space, tab, newline, vertical tab, form feed, CR. */
   static boolean space(char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
