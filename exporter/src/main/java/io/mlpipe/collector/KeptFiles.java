@@ -96,6 +96,19 @@ final class KeptFiles implements AutoCloseable {
     return s != null ? s : ProcFiles.text(file);
   }
 
+  /**
+   * The whole content of {@code file}, or null when it does not exist (a kernel without the
+   * feature); a file that exists but cannot be read is an exception. The existence check (a stat)
+   * is made only when the read fails.
+   */
+  String textIfExists(Path file) throws IOException {
+    String s = readOrNull(file);
+    if (s != null || !ProcFiles.exists(file)) {
+      return s;
+    }
+    return ProcFiles.text(file);
+  }
+
   /** The content of a one-value file, or empty when it is missing or unreadable. */
   Optional<String> readOptional(Path file) {
     String s = readOrNull(file);

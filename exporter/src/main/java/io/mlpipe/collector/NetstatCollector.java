@@ -61,8 +61,9 @@ final class NetstatCollector implements Collector {
     Map<String, Map<String, Double>> stats = new HashMap<>();
     pairs(netstat, stats);
     pairs(snmp, stats);
-    if (ProcFiles.exists(snmp6)) {
-      snmp6(snmp6, stats);
+    String snmp6Text = kept.textIfExists(snmp6);
+    if (snmp6Text != null) {
+      snmp6(snmp6Text, snmp6, stats);
     }
     Families out = new Families();
     for (Map<String, Double> values : stats.values()) {
@@ -206,8 +207,8 @@ final class NetstatCollector implements Collector {
   private final LineTokens<Snmp6Name> snmp6Names = new LineTokens<>();
 
   /** /proc/net/snmp6: {@code Ip6InReceives 123} lines; the protocol ends at the first "6". */
-  private void snmp6(Path file, Map<String, Map<String, Double>> stats) throws IOException {
-    String text = kept.text(file);
+  private void snmp6(String text, Path file, Map<String, Map<String, Double>> stats)
+      throws IOException {
     Map<String, Map<String, Double>> out = new HashMap<>();
     int pos = 0;
     int lineNo = 0;

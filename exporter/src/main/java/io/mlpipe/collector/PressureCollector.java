@@ -30,13 +30,14 @@ final class PressureCollector implements Collector {
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
     Path cpu = paths.proc("pressure/cpu");
-    if (!ProcFiles.exists(cpu)) {
+    String cpuText = kept.textIfExists(cpu);
+    if (cpuText == null) {
       return out.snapshots();
     }
     out.add(
             Family.counter(
                 CPU_WAITING, "Total time in seconds that processes have waited for CPU time"))
-        .add(total(kept.lines(cpu), "some"));
+        .add(total(cpuText.lines().toList(), "some"));
     // Each file is read once for its some and full lines.
     List<String> io = kept.lines(paths.proc("pressure/io"));
     out.add(

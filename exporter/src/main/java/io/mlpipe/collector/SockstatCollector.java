@@ -49,10 +49,11 @@ final class SockstatCollector implements Collector {
   }
 
   private void add(Families out, Path file, boolean ipv6) throws IOException {
-    if (!ProcFiles.exists(file)) {
+    String text = kept.textIfExists(file);
+    if (text == null) {
       return;
     }
-    for (String line : kept.lines(file)) {
+    for (String line : text.lines().toList()) {
       String[] f = ProcFiles.fields(line);
       if (f.length == 0) {
         continue;
