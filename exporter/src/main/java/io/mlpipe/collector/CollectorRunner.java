@@ -31,6 +31,7 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
   private final Map<String, Collector> collectors;
   // Each collector's {collector="name"} label set, made once (Labels.of validates the name).
   private final Map<String, Labels> labels = new HashMap<>();
+  private final SnapshotOrder order = new SnapshotOrder();
 
   /**
    * @param collectors by name, in the order they run
@@ -105,7 +106,7 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
     }
     out.add(duration.build());
     out.add(success.build());
-    return new MetricSnapshots(out);
+    return order.sorted(out);
   }
 
   @Override

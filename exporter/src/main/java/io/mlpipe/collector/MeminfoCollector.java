@@ -17,6 +17,8 @@ final class MeminfoCollector implements Collector {
 
   // Fixed /proc files, read through kept descriptors (see KeptFiles).
   private final KeptFiles kept = new KeptFiles(8);
+  // Its many families, put in order the way the last scrape found it (see SnapshotOrder).
+  private final SnapshotOrder order = new SnapshotOrder();
 
   static final String PREFIX = "node_memory_";
   static final String MEM_TOTAL = "node_memory_MemTotal_bytes";
@@ -89,7 +91,7 @@ final class MeminfoCollector implements Collector {
               : Family.gauge(field.name, field.help);
       out.add(family).add(v);
     }
-    return out.snapshots();
+    return out.snapshots(order);
   }
 
   private static Field field(String token, boolean kilobytes) {

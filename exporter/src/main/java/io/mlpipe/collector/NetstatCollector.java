@@ -20,6 +20,8 @@ final class NetstatCollector implements Collector {
 
   // Fixed /proc files, read through kept descriptors (see KeptFiles).
   private final KeptFiles kept = new KeptFiles(8);
+  // Its many families, put in order the way the last scrape found it (see SnapshotOrder).
+  private final SnapshotOrder order = new SnapshotOrder();
 
   static final String PREFIX = "node_netstat_";
 
@@ -71,7 +73,7 @@ final class NetstatCollector implements Collector {
         out.add(Family.untyped(v.getKey(), help.get(v.getKey()))).add(v.getValue());
       }
     }
-    return out.snapshots();
+    return out.snapshots(order);
   }
 
   /** A selected family's help, by family name (filled with the selection). */

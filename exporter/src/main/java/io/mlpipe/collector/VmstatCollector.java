@@ -14,6 +14,8 @@ final class VmstatCollector implements Collector {
 
   // Fixed /proc files, read through kept descriptors (see KeptFiles).
   private final KeptFiles kept = new KeptFiles(8);
+  // Its many families, put in order the way the last scrape found it (see SnapshotOrder).
+  private final SnapshotOrder order = new SnapshotOrder();
 
   static final String PREFIX = "node_vmstat_";
 
@@ -65,7 +67,7 @@ final class VmstatCollector implements Collector {
         out.add(Family.untyped(field.name, field.help)).add(ProcFiles.number(text, vi, ve));
       }
     }
-    return out.snapshots();
+    return out.snapshots(order);
   }
 
   private Field field(String name) {
