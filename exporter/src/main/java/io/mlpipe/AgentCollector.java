@@ -1,5 +1,6 @@
 package io.mlpipe;
 
+import io.mlpipe.collector.SnapshotOrder;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -25,8 +26,15 @@ final class AgentCollector implements MultiCollector {
   private final List<Supplier<MetricSnapshots>> own;
   private final Supplier<MetricSnapshots> stored;
   private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  // The names collectOwn last saw, for shadowed(): the stored families are filtered by them.
-  private volatile Set<String> ownNames = Set.of();
+  // What collectOwn last returned, and the names in it (for shadowed(): the stored families are
+  // filtered by them), worked out only when a stored family asks: a host scrape without pushed
+  // data never needs them, and they were ~250 small sets and concatenations per scrape.
+  private volatile MetricSnapshots lastOwn = MetricSnapshots.of();
+  private volatile OwnNames ownNames = new OwnNames(lastOwn, Set.of());
+
+  private record OwnNames(MetricSnapshots of, Set<String> names) {}
+
+  private final SnapshotOrder order = new SnapshotOrder();
 
   AgentCollector(List<Supplier<MetricSnapshots>> own, Supplier<MetricSnapshots> stored) {
     this.own = own;
@@ -60,16 +68,30 @@ final class AgentCollector implements MultiCollector {
 
   /** The agent's own metrics and collectors, sorted by name; remembers their names. */
   MetricSnapshots collectOwn() {
-    List<MetricSnapshot> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
+    List<MetricSnapshot> out = new ArrayList<>(512);
     for (Supplier<MetricSnapshots> source : own) {
       for (MetricSnapshot s : source.get()) {
         out.add(s);
-        names.addAll(names(s));
       }
     }
-    ownNames = Set.copyOf(names);
-    return new MetricSnapshots(out);
+    MetricSnapshots sorted = order.sorted(out);
+    lastOwn = sorted;
+    return sorted;
+  }
+
+  /** The names of the families collectOwn last returned. */
+  private Set<String> ownNames() {
+    MetricSnapshots own = lastOwn;
+    OwnNames names = ownNames;
+    if (names.of != own) {
+      Set<String> set = new HashSet<>();
+      for (MetricSnapshot s : own) {
+        set.addAll(names(s));
+      }
+      names = new OwnNames(own, Set.copyOf(set));
+      ownNames = names;
+    }
+    return names.names;
   }
 
   /**
@@ -77,7 +99,7 @@ final class AgentCollector implements MultiCollector {
    * last {@link #collectOwn}), so that it must be left out; logged once per name.
    */
   boolean shadowed(MetricSnapshot s) {
-    Set<String> names = ownNames;
+    Set<String> names = ownNames();
     if (names(s).stream().noneMatch(names::contains)) {
       return false;
     }

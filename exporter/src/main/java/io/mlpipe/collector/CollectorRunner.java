@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +29,16 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CollectorRunner.class);
 
   private final Map<String, Collector> collectors;
+  // Each collector's {collector="name"} label set, made once (Labels.of validates the name).
+  private final Map<String, Labels> labels = new HashMap<>();
+  private final SnapshotOrder order = new SnapshotOrder();
 
   /**
    * @param collectors by name, in the order they run
    */
   public CollectorRunner(Map<String, Collector> collectors) {
     this.collectors = new LinkedHashMap<>(collectors);
+    collectors.keySet().forEach(name -> labels.put(name, Labels.of("collector", name)));
   }
 
   /** Builds every enabled collector of {@code specs}. */
@@ -62,7 +67,10 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
             .help("Whether a collector succeeded during the last scrape (1) or failed (0).");
     // A family name twice in one scrape makes the whole exposition fail: the later collector's
     // copy is dropped and counted as that collector's failure instead.
-    Set<String> seen = new HashSet<>(Set.of(DURATION, SUCCESS));
+    // Sized for a host scrape's ~250 families, so that it does not grow on every scrape.
+    Set<String> seen = new HashSet<>(1024);
+    seen.add(DURATION);
+    seen.add(SUCCESS);
     for (Map.Entry<String, Collector> e : collectors.entrySet()) {
       String name = e.getKey();
       long start = System.nanoTime();
@@ -92,13 +100,13 @@ public final class CollectorRunner implements MultiCollector, AutoCloseable {
         ok = false;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      Labels labels = Labels.of("collector", name);
+      Labels labels = this.labels.get(name);
       duration.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(seconds).build());
       success.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(ok ? 1 : 0).build());
     }
     out.add(duration.build());
     out.add(success.build());
-    return new MetricSnapshots(out);
+    return order.sorted(out);
   }
 
   @Override

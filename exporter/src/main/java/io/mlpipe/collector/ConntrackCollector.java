@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +17,9 @@ import java.util.List;
  * that {@code MlpipeCollectorFailing} does not fire on every host that simply has no conntrack.
  */
 final class ConntrackCollector implements Collector {
+
+  // Its three /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(4);
 
   static final String ENTRIES = "node_nf_conntrack_entries";
   static final String LIMIT = "node_nf_conntrack_entries_limit";
@@ -56,29 +58,32 @@ final class ConntrackCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    if (!Files.exists(count)) {
+    String countText = kept.textIfExists(count);
+    if (countText == null) {
       return out.snapshots();
     }
     out.add(
             Family.gauge(
                 ENTRIES, "Number of currently allocated flow entries for connection tracking."))
-        .add(uint(count));
-    if (!Files.exists(max)) {
+        .add(uint(countText.strip(), count));
+    String maxText = kept.textIfExists(max);
+    if (maxText == null) {
       return out.snapshots();
     }
-    out.add(Family.gauge(LIMIT, "Maximum size of connection tracking table.")).add(uint(max));
-    if (!Files.exists(stat)) {
+    out.add(Family.gauge(LIMIT, "Maximum size of connection tracking table."))
+        .add(uint(maxText.strip(), max));
+    String statText = kept.textIfExists(stat);
+    if (statText == null) {
       return out.snapshots();
     }
-    double[] sums = statSums();
+    double[] sums = statSums(statText.lines().toList());
     for (int i = 0; i < STATS.length; i++) {
       out.add(Family.gauge("node_nf_conntrack_stat_" + STATS[i][0], STATS[i][1])).add(sums[i]);
     }
     return out.snapshots();
   }
 
-  private static double uint(Path file) throws IOException {
-    String s = ProcFiles.read(file);
+  private static double uint(String s, Path file) throws IOException {
     try {
       return unsigned(Long.parseUnsignedLong(s));
     } catch (NumberFormatException e) {
@@ -87,8 +92,7 @@ final class ConntrackCollector implements Collector {
   }
 
   /** The STATS columns summed over the per-CPU lines (hexadecimal) under the header line. */
-  private double[] statSums() throws IOException {
-    List<String> lines = ProcFiles.lines(stat);
+  private double[] statSums(List<String> lines) throws IOException {
     if (lines.isEmpty()) {
       throw new IOException("no header line in " + stat);
     }
@@ -123,5 +127,10 @@ final class ConntrackCollector implements Collector {
 
   private static double unsigned(long v) {
     return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class CpuCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String SECONDS = "node_cpu_seconds_total";
   static final String GUEST_SECONDS = "node_cpu_guest_seconds_total";
 
@@ -41,7 +44,7 @@ final class CpuCollector implements Collector {
   public synchronized MetricSnapshots collect() throws Exception {
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    for (String line : ProcFiles.lines(stat)) {
+    for (String line : kept.lines(stat)) {
       if (!line.startsWith("cpu") || line.startsWith("cpu ")) {
         continue;
       }
@@ -93,5 +96,10 @@ final class CpuCollector implements Collector {
       next.put(ids[c], v);
     }
     last = next; // CPUs gone offline are forgotten; back online, they start from their counters
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 final class DiskstatsCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String INFO = "node_disk_info";
   static final String READS_COMPLETED = "node_disk_reads_completed_total";
   static final String READS_MERGED = "node_disk_reads_merged_total";
@@ -117,7 +120,7 @@ final class DiskstatsCollector implements Collector {
                   ? Family.counter(c.name, c.help, "device")
                   : Family.gauge(c.name, c.help, "device"));
     }
-    for (String line : ProcFiles.lines(diskstats)) {
+    for (String line : kept.lines(diskstats)) {
       String[] f = ProcFiles.fields(line);
       if (f.length < 4) {
         continue;
@@ -159,5 +162,10 @@ final class DiskstatsCollector implements Collector {
       }
     }
     return props;
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

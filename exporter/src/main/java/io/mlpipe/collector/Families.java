@@ -17,12 +17,21 @@ public final class Families {
   }
 
   public MetricSnapshots snapshots() {
-    List<MetricSnapshot> out = new ArrayList<>();
+    return new MetricSnapshots(built());
+  }
+
+  /** The same, sorted through {@code order} (a collector with many families keeps one). */
+  MetricSnapshots snapshots(SnapshotOrder order) {
+    return order.sorted(built());
+  }
+
+  private List<MetricSnapshot> built() {
+    List<MetricSnapshot> out = new ArrayList<>(families.size());
     for (Family f : families) {
       if (!f.isEmpty()) {
         out.add(f.build());
       }
     }
-    return new MetricSnapshots(out);
+    return out;
   }
 }

@@ -10,6 +10,9 @@ import java.nio.file.Path;
  */
 final class FilefdCollector implements Collector {
 
+  // The sysctl file, read through a kept descriptor (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(2);
+
   static final String ALLOCATED = "node_filefd_allocated";
   static final String MAXIMUM = "node_filefd_maximum";
 
@@ -21,7 +24,7 @@ final class FilefdCollector implements Collector {
 
   @Override
   public MetricSnapshots collect() throws Exception {
-    String[] f = ProcFiles.fields(ProcFiles.read(fileNr));
+    String[] f = ProcFiles.fields(kept.read(fileNr));
     if (f.length < 3) {
       throw new IOException("unexpected number of file stats in " + fileNr);
     }
@@ -31,5 +34,10 @@ final class FilefdCollector implements Collector {
     out.add(Family.gauge(MAXIMUM, "File descriptor statistics: maximum."))
         .add(Double.parseDouble(f[2]));
     return out.snapshots();
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

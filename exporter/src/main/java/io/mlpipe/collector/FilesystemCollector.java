@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +81,8 @@ public final class FilesystemCollector implements Collector {
   private final Settings settings;
   private final StatFs statFs;
   private final ExecutorService executor;
+  // The mount table, read through a kept descriptor (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(2);
 
   /** Mount points whose statfs has not returned yet, with that call. */
   private final Map<String, Future<Stats>> stuck = new ConcurrentHashMap<>();
@@ -185,8 +186,8 @@ public final class FilesystemCollector implements Collector {
   /** The mount table of PID 1 (the host's, under hostPID), else of this process. */
   private List<Mount> mounts() throws IOException {
     // node_exporter falls back to /proc/mounts when /proc/1 is hidden (hidepid).
-    Path pid1 = paths.proc("1/mounts");
-    List<String> lines = ProcFiles.lines(Files.isReadable(pid1) ? pid1 : paths.proc("mounts"));
+    String text = kept.readOrNull(paths.proc("1/mounts"));
+    List<String> lines = (text != null ? text : kept.text(paths.proc("mounts"))).lines().toList();
     List<Mount> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String line : lines) {
@@ -215,5 +216,6 @@ public final class FilesystemCollector implements Collector {
   @Override
   public void close() {
     executor.shutdownNow();
+    kept.close();
   }
 }

@@ -39,7 +39,7 @@ final class HwmonCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    if (!Files.isDirectory(hwmon)) {
+    if (!ProcFiles.isDirectory(hwmon)) {
       return out.snapshots();
     }
     Family chipNames =
@@ -63,7 +63,7 @@ final class HwmonCollector implements Collector {
       // sensor -> property -> value, from the hwmon dir and its device dir (older drivers).
       Map<String, Map<String, String>> sensors = new TreeMap<>();
       read(dir, sensors);
-      if (Files.isDirectory(dir.resolve("device"))) {
+      if (ProcFiles.isDirectory(dir.resolve("device"))) {
         read(dir.resolve("device"), sensors);
       }
       for (Map.Entry<String, Map<String, String>> s : sensors.entrySet()) {
@@ -117,7 +117,7 @@ final class HwmonCollector implements Collector {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "temp*")) {
       for (Path f : files) {
         Matcher m = TEMP_FILE.matcher(f.getFileName().toString());
-        if (!m.matches() || !Files.isRegularFile(f)) {
+        if (!m.matches() || !ProcFiles.isRegularFile(f)) {
           continue;
         }
         String sensor = "temp" + (m.group(1).isEmpty() ? "0" : Integer.parseInt(m.group(1)));
@@ -132,7 +132,7 @@ final class HwmonCollector implements Collector {
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
       for (Path p : ds) {
-        if (Files.isDirectory(p)) {
+        if (ProcFiles.isDirectory(p)) {
           out.add(p);
         }
       }
@@ -144,7 +144,7 @@ final class HwmonCollector implements Collector {
   /** node_exporter's chip name: from the device path, else the name file, else hwmonN. */
   static String chipName(Path dir) throws IOException {
     Path device = dir.resolve("device");
-    if (Files.exists(device)) {
+    if (ProcFiles.exists(device)) {
       Path real = device.toRealPath();
       String devName = clean(real.getFileName().toString());
       Path parent = real.getParent();

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 /** node_exporter's {@code loadavg} collector: the 1, 5 and 15 minute load from /proc/loadavg. */
 final class LoadavgCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String LOAD1 = "node_load1";
   static final String LOAD5 = "node_load5";
   static final String LOAD15 = "node_load15";
@@ -19,7 +22,7 @@ final class LoadavgCollector implements Collector {
 
   @Override
   public MetricSnapshots collect() throws Exception {
-    String[] f = ProcFiles.fields(ProcFiles.read(loadavg));
+    String[] f = ProcFiles.fields(kept.read(loadavg));
     if (f.length < 3) {
       throw new IOException("unexpected content of " + loadavg + ": " + String.join(" ", f));
     }
@@ -28,5 +31,10 @@ final class LoadavgCollector implements Collector {
     out.add(Family.gauge(LOAD5, "5m load average.")).add(Double.parseDouble(f[1]));
     out.add(Family.gauge(LOAD15, "15m load average.")).add(Double.parseDouble(f[2]));
     return out.snapshots();
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

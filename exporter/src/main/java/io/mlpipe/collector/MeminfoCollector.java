@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  */
 final class MeminfoCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+  // Its many families, put in order the way the last scrape found it (see SnapshotOrder).
+  private final SnapshotOrder order = new SnapshotOrder();
+
   static final String PREFIX = "node_memory_";
   static final String MEM_TOTAL = "node_memory_MemTotal_bytes";
   static final String MEM_AVAILABLE = "node_memory_MemAvailable_bytes";
@@ -36,23 +41,46 @@ final class MeminfoCollector implements Collector {
     this.meminfo = paths.proc("meminfo");
   }
 
+  // The same, by line position: recognised in place without a split (see LineTokens).
+  private final LineTokens<Field> byLine = new LineTokens<>();
+
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    for (String line : ProcFiles.lines(meminfo)) {
-      String[] f = ProcFiles.fields(line);
-      if (f.length == 0) {
+    String text = kept.text(meminfo);
+    int n = text.length();
+    int lineNo = 0;
+    for (int start = 0; start < n; lineNo++) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? n : nl;
+      int lineStart = start;
+      start = end + 1;
+      // Name:, value and an optional unit (kB), nothing else.
+      int i = ProcFiles.skipSpace(text, lineStart, end);
+      if (i == end) {
         continue;
       }
-      if (f.length < 2 || f.length > 3 || !f[0].endsWith(":")) {
-        throw new IOException("invalid line in " + meminfo + ": " + line);
+      int e = ProcFiles.skipToken(text, i, end);
+      int vi = ProcFiles.skipSpace(text, e, end);
+      int ve = ProcFiles.skipToken(text, vi, end);
+      int ui = ProcFiles.skipSpace(text, ve, end);
+      int ue = ProcFiles.skipToken(text, ui, end);
+      boolean unit = ui < end;
+      if (vi == end || ProcFiles.skipSpace(text, ue, end) < end || text.charAt(e - 1) != ':') {
+        throw new IOException(
+            "invalid line in " + meminfo + ": " + text.substring(lineStart, end).strip());
       }
-      double v = Double.parseDouble(f[1]);
-      Map<String, Field> fields = f.length == 3 ? withUnit : withoutUnit;
-      Field field = fields.get(f[0]);
-      if (field == null) {
-        field = field(f[0], f.length == 3);
-        fields.put(f[0], field);
+      double v = ProcFiles.number(text, vi, ve);
+      Field field = byLine.get(lineNo, text, i, e);
+      if (field == null || field.kilobytes != unit) {
+        String token = text.substring(i, e);
+        Map<String, Field> fields = unit ? withUnit : withoutUnit;
+        field = fields.get(token);
+        if (field == null) {
+          field = field(token, unit);
+          fields.put(token, field);
+        }
+        byLine.put(lineNo, token, field);
       }
       if (field.kilobytes) {
         v *= 1024;
@@ -63,7 +91,7 @@ final class MeminfoCollector implements Collector {
               : Family.gauge(field.name, field.help);
       out.add(family).add(v);
     }
-    return out.snapshots();
+    return out.snapshots(order);
   }
 
   private static Field field(String token, boolean kilobytes) {
@@ -75,5 +103,10 @@ final class MeminfoCollector implements Collector {
     String name = PREFIX + key;
     return new Field(
         name, "Memory information field " + key + ".", name.endsWith("_total"), kilobytes);
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

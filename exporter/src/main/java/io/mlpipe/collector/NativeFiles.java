@@ -42,6 +42,8 @@ final class NativeFiles {
 
     static native long read(int fd, Pointer buf, long count);
 
+    static native long pread(int fd, Pointer buf, long count, long offset);
+
     static native int close(int fd);
   }
 
@@ -59,30 +61,55 @@ final class NativeFiles {
 
   /** The whole content of {@code file} as UTF-8, or null when it cannot be opened or read. */
   static String read(Path file) {
-    int fd = Libc.open(file.toAbsolutePath().toString(), O_RDONLY | O_CLOEXEC);
+    int fd = open(file);
     if (fd < 0) {
       return null;
     }
-    Buffer b = BUFFERS.get();
-    long n = 0;
     try {
-      while (true) {
-        if (n == b.memory.size()) {
-          Memory bigger = new Memory(b.memory.size() * 2);
-          bigger.write(0, b.memory.getByteArray(0, (int) n), 0, (int) n);
-          b.memory = bigger;
-        }
-        long r = Libc.read(fd, b.memory.share(n), b.memory.size() - n);
-        if (r == 0) {
-          break;
-        }
-        if (r < 0) {
-          return null;
-        }
-        n += r;
-      }
+      return readAll(fd, false);
     } finally {
       Libc.close(fd);
+    }
+  }
+
+  /** A read-only descriptor of {@code file}, or -1. */
+  static int open(Path file) {
+    return Libc.open(file.toAbsolutePath().toString(), O_RDONLY | O_CLOEXEC);
+  }
+
+  static void close(int fd) {
+    Libc.close(fd);
+  }
+
+  /**
+   * The whole content behind {@code fd} as UTF-8 from offset 0, by pread: procfs and sysfs generate
+   * a file's content anew when it is read from offset 0, so a kept descriptor reads current values
+   * (see {@link KeptFiles}). Null on a read error.
+   */
+  static String preadAll(int fd) {
+    return readAll(fd, true);
+  }
+
+  private static String readAll(int fd, boolean positional) {
+    Buffer b = BUFFERS.get();
+    long n = 0;
+    while (true) {
+      if (n == b.memory.size()) {
+        Memory bigger = new Memory(b.memory.size() * 2);
+        bigger.write(0, b.memory.getByteArray(0, (int) n), 0, (int) n);
+        b.memory = bigger;
+      }
+      long r =
+          positional
+              ? Libc.pread(fd, b.memory.share(n), b.memory.size() - n, n)
+              : Libc.read(fd, b.memory.share(n), b.memory.size() - n);
+      if (r == 0) {
+        break;
+      }
+      if (r < 0) {
+        return null;
+      }
+      n += r;
     }
     int len = (int) n;
     if (b.bytes.length < len) {

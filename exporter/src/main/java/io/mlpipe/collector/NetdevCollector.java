@@ -2,8 +2,10 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * node_exporter's {@code netdev} collector: per interface counters from /proc/net/dev, under the
@@ -32,6 +34,11 @@ final class NetdevCollector implements Collector {
   private final Path netDev;
   private final HostPaths paths;
 
+  // /proc/net/dev and each interface's rx_nohandler through kept descriptors (see KeptFiles);
+  // when the set of files read changes (an interface went away), the others are closed.
+  private final KeptFiles kept = new KeptFiles(256);
+  private volatile Set<String> lastRead = Set.of();
+
   NetdevCollector(HostPaths paths) {
     this.paths = paths;
     this.netDev = paths.proc("net/dev");
@@ -45,7 +52,9 @@ final class NetdevCollector implements Collector {
       families.put(key, out.add(family(key)));
     }
     Family nohandler = out.add(family("receive_nohandler"));
-    for (String line : ProcFiles.lines(netDev)) {
+    Set<String> read = new HashSet<>();
+    read.add(netDev.toString());
+    for (String line : kept.lines(netDev)) {
       int colon = line.indexOf(':');
       if (colon < 0 || line.contains("|")) {
         continue;
@@ -55,10 +64,25 @@ final class NetdevCollector implements Collector {
       for (int i = 0; i < KEYS.length && i < f.length; i++) {
         families.get(KEYS[i]).add(Long.parseUnsignedLong(f[i]), dev);
       }
-      ProcFiles.readOptional(paths.sys("class/net/" + dev + "/statistics/rx_nohandler"))
-          .ifPresent(v -> nohandler.add(Long.parseUnsignedLong(v), dev));
+      Path rxNohandler = paths.sys("class/net/" + dev + "/statistics/rx_nohandler");
+      read.add(rxNohandler.toString());
+      kept.readOptional(rxNohandler).ifPresent(v -> nohandler.add(Long.parseUnsignedLong(v), dev));
+    }
+    if (!read.equals(lastRead)) {
+      lastRead = read;
+      kept.retain(read::contains);
     }
     return out.snapshots();
+  }
+
+  /** How many descriptors this collector keeps open (a test seam). */
+  int keptFiles() {
+    return kept.size();
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 
   private static Family family(String key) {

@@ -2,11 +2,11 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * exposes them. /proc/net/snmp6 is missing where IPv6 is disabled and then skipped.
  */
 final class NetstatCollector implements Collector {
+
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+  // Its many families, put in order the way the last scrape found it (see SnapshotOrder).
+  private final SnapshotOrder order = new SnapshotOrder();
 
   static final String PREFIX = "node_netstat_";
 
@@ -52,26 +57,27 @@ final class NetstatCollector implements Collector {
 
   @Override
   public MetricSnapshots collect() throws Exception {
-    // protocol -> field -> value as written; a later file's protocol replaces an earlier one's,
-    // as in node_exporter (they never share one). Every value is checked when read, only the
-    // selected ones are parsed.
-    Map<String, Map<String, String>> stats = new HashMap<>();
-    stats.putAll(pairs(netstat));
-    stats.putAll(pairs(snmp));
-    if (Files.exists(snmp6)) {
-      stats.putAll(snmp6(snmp6));
+    // protocol -> the selected fields' values (family name -> value); a later file's protocol
+    // replaces an earlier one's, as in node_exporter (they never share one). Every value is
+    // checked when read, only the selected ones are parsed.
+    Map<String, Map<String, Double>> stats = new HashMap<>();
+    pairs(netstat, stats);
+    pairs(snmp, stats);
+    String snmp6Text = kept.textIfExists(snmp6);
+    if (snmp6Text != null) {
+      snmp6(snmp6Text, snmp6, stats);
     }
     Families out = new Families();
-    for (Map.Entry<String, Map<String, String>> p : stats.entrySet()) {
-      for (Map.Entry<String, String> v : p.getValue().entrySet()) {
-        Selected s = selected(p.getKey(), v.getKey());
-        if (s != NOT_SELECTED) {
-          out.add(Family.untyped(s.name, s.help)).add(Double.parseDouble(v.getValue()));
-        }
+    for (Map<String, Double> values : stats.values()) {
+      for (Map.Entry<String, Double> v : values.entrySet()) {
+        out.add(Family.untyped(v.getKey(), help.get(v.getKey()))).add(v.getValue());
       }
     }
-    return out.snapshots();
+    return out.snapshots(order);
   }
+
+  /** A selected family's help, by family name (filled with the selection). */
+  private final Map<String, String> help = new ConcurrentHashMap<>();
 
   private Selected selected(String protocol, String field) {
     Map<String, Selected> byField = selection.get(protocol);
@@ -86,92 +92,214 @@ final class NetstatCollector implements Collector {
           fields.matcher(key).find()
               ? new Selected(PREFIX + key, "Statistic " + protocol + field + ".")
               : NOT_SELECTED;
+      if (s != NOT_SELECTED) {
+        help.put(s.name, s.help);
+      }
       byField.put(field, s);
     }
     return s;
   }
 
   /**
+   * A names line of /proc/net/netstat or /proc/net/snmp, split once: {@code tokens[0]} is {@code
+   * Protocol:}, {@code selected[j]} the selection of field {@code tokens[j]} (NOT_SELECTED also for
+   * all but the last of a repeated field name: the last value wins, as a map's put did).
+   */
+  private record Header(String protocol, String[] tokens, Selected[] selected) {}
+
+  // Names line -> its Header. The kernel writes the same few names lines (one per protocol) on
+  // every scrape, so they are split and matched once; the value lines are scanned in place
+  // instead of split into a String per field (JFR: this collector was ~14% of a host scrape's
+  // samples, most of it the split of ~300 values and a HashMap entry per value). Bounded like
+  // the selection: a kernel has a few dozen protocols; a fixture that keeps changing its names
+  // only refills it.
+  private final Map<String, Header> headers = new ConcurrentHashMap<>();
+
+  private static final int MAX_HEADERS = 256;
+
+  private Header header(String line) {
+    Header h = headers.get(line);
+    if (h == null) {
+      String[] tokens = ProcFiles.fields(line);
+      Selected[] selected = new Selected[tokens.length];
+      String protocol =
+          tokens[0].endsWith(":") ? tokens[0].substring(0, tokens[0].length() - 1) : tokens[0];
+      Set<String> later = new HashSet<>();
+      for (int j = tokens.length - 1; j >= 1; j--) {
+        selected[j] = later.add(tokens[j]) ? selected(protocol, tokens[j]) : NOT_SELECTED;
+      }
+      h = new Header(protocol, tokens, selected);
+      if (headers.size() >= MAX_HEADERS) {
+        headers.clear();
+      }
+      headers.put(line, h);
+    }
+    return h;
+  }
+
+  /**
    * /proc/net/netstat and /proc/net/snmp: for each protocol a line of field names, then a line of
    * values, both starting with {@code Protocol:}.
    */
-  static Map<String, Map<String, String>> pairs(Path file) throws IOException {
-    List<String> lines = ProcFiles.lines(file).stream().filter(l -> !l.isBlank()).toList();
-    Map<String, Map<String, String>> out = new HashMap<>();
-    for (int i = 0; i < lines.size(); i += 2) {
-      String[] names = ProcFiles.fields(lines.get(i));
-      if (i + 1 >= lines.size()) {
-        throw new IOException("no value line after " + names[0] + " in " + file);
+  private void pairs(Path file, Map<String, Map<String, Double>> stats) throws IOException {
+    String text = kept.text(file);
+    int pos = 0;
+    while (true) {
+      int[] names = nextLine(text, pos);
+      if (names == null) {
+        return;
       }
-      String[] values = ProcFiles.fields(lines.get(i + 1));
-      if (!names[0].endsWith(":") || !names[0].equals(values[0])) {
+      Header h = header(text.substring(names[0], names[1]));
+      int[] values = nextLine(text, names[1]);
+      if (values == null) {
+        throw new IOException("no value line after " + h.tokens[0] + " in " + file);
+      }
+      pos = values[1];
+      // The value line's first token must be the names line's Protocol:.
+      int i = ProcFiles.skipSpace(text, values[0], values[1]);
+      int end = ProcFiles.skipToken(text, i, values[1]);
+      String first = h.tokens[0];
+      if (!first.endsWith(":")
+          || end - i != first.length()
+          || !text.regionMatches(i, first, 0, first.length())) {
         throw new IOException(
-            "invalid line pair in " + file + ": '" + names[0] + "' then '" + values[0] + "'");
+            "invalid line pair in "
+                + file
+                + ": '"
+                + first
+                + "' then '"
+                + text.substring(i, end)
+                + "'");
       }
-      String protocol = names[0].substring(0, names[0].length() - 1);
-      if (names.length != values.length) {
+      int count = 1;
+      for (int k = ProcFiles.skipSpace(text, end, values[1]);
+          k < values[1];
+          k = ProcFiles.skipSpace(text, ProcFiles.skipToken(text, k, values[1]), values[1])) {
+        count++;
+      }
+      if (count != h.tokens.length) {
         throw new IOException(
             "field count mismatch in "
                 + file
                 + " for "
-                + protocol
+                + h.protocol
                 + ": "
-                + (names.length - 1)
+                + (h.tokens.length - 1)
                 + " names, "
-                + (values.length - 1)
+                + (count - 1)
                 + " values");
       }
-      Map<String, String> fieldValues = new HashMap<>();
-      for (int j = 1; j < names.length; j++) {
-        fieldValues.put(names[j], checked(values[j], protocol + names[j], file));
+      Map<String, Double> selected = new HashMap<>();
+      int j = 1;
+      for (int k = ProcFiles.skipSpace(text, end, values[1]); k < values[1]; j++) {
+        int e = ProcFiles.skipToken(text, k, values[1]);
+        double v = value(text, k, e, h.protocol, h.tokens[j], file);
+        if (h.selected[j] != NOT_SELECTED) {
+          selected.put(h.selected[j].name, v);
+        }
+        k = ProcFiles.skipSpace(text, e, values[1]);
       }
-      out.put(protocol, fieldValues);
+      stats.put(h.protocol, selected);
     }
-    return out;
   }
 
+  /** A /proc/net/snmp6 name split at its protocol, with its selection. */
+  private record Snmp6Name(String protocol, Selected selected) {}
+
+  private final LineTokens<Snmp6Name> snmp6Names = new LineTokens<>();
+
   /** /proc/net/snmp6: {@code Ip6InReceives 123} lines; the protocol ends at the first "6". */
-  static Map<String, Map<String, String>> snmp6(Path file) throws IOException {
-    Map<String, Map<String, String>> out = new HashMap<>();
-    for (String line : ProcFiles.lines(file)) {
-      String[] f = ProcFiles.fields(line);
-      if (f.length < 2) {
+  private void snmp6(String text, Path file, Map<String, Map<String, Double>> stats)
+      throws IOException {
+    Map<String, Map<String, Double>> out = new HashMap<>();
+    int pos = 0;
+    int lineNo = 0;
+    for (int[] line = nextLine(text, pos); line != null; line = nextLine(text, pos), lineNo++) {
+      pos = line[1];
+      int i = ProcFiles.skipSpace(text, line[0], line[1]);
+      int e = ProcFiles.skipToken(text, i, line[1]);
+      int vi = ProcFiles.skipSpace(text, e, line[1]);
+      if (vi == line[1]) {
+        continue; // fewer than two fields
+      }
+      int ve = ProcFiles.skipToken(text, vi, line[1]);
+      Snmp6Name n = snmp6Names.get(lineNo, text, i, e);
+      if (n == null) {
+        String name = text.substring(i, e);
+        int six = name.indexOf('6');
+        if (six >= 0) {
+          String protocol = name.substring(0, six + 1);
+          n = new Snmp6Name(protocol, selected(protocol, name.substring(six + 1)));
+        } else {
+          n = new Snmp6Name(null, NOT_SELECTED);
+        }
+        snmp6Names.put(lineNo, name, n);
+      }
+      if (n.protocol == null) {
         continue;
       }
-      int six = f[0].indexOf('6');
-      if (six < 0) {
-        continue;
+      double v;
+      try {
+        v = ProcFiles.number(text, vi, ve);
+      } catch (NumberFormatException ex) {
+        throw new IOException(
+            "invalid value '"
+                + text.substring(vi, ve)
+                + "' for "
+                + text.substring(i, e)
+                + " in "
+                + file);
       }
-      String protocol = f[0].substring(0, six + 1);
-      String name = f[0].substring(six + 1);
-      Map<String, String> fieldValues = out.get(protocol);
+      Map<String, Double> fieldValues = out.get(n.protocol);
       if (fieldValues == null) {
         fieldValues = new HashMap<>();
-        out.put(protocol, fieldValues);
+        out.put(n.protocol, fieldValues);
       }
-      fieldValues.put(name, checked(f[1], f[0], file));
+      if (n.selected != NOT_SELECTED) {
+        fieldValues.put(n.selected.name, v);
+      }
     }
-    return out;
+    stats.putAll(out);
+  }
+
+  /** The next non-blank line at or after {@code from}: {start, end (before its newline)}. */
+  private static int[] nextLine(String text, int from) {
+    int n = text.length();
+    int start = from;
+    while (start < n) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? n : nl;
+      if (ProcFiles.skipSpace(text, start, end) < end) {
+        return new int[] {start, end};
+      }
+      start = end + 1;
+    }
+    return null;
   }
 
   /**
-   * {@code value} when it is a number, as node_exporter checks every value, selected or not. The
-   * kernel writes integers, checked by a scan; anything else goes through the parser.
+   * The number in {@code text[start, end)}, as node_exporter checks every value, selected or not;
+   * the exception names {@code protocol + field} (joined only then).
    */
-  private static String checked(String value, String field, Path file) throws IOException {
-    int i = value.startsWith("-") ? 1 : 0;
-    boolean digits = i < value.length();
-    for (; digits && i < value.length(); i++) {
-      char c = value.charAt(i);
-      digits = c >= '0' && c <= '9';
+  private static double value(
+      String text, int start, int end, String protocol, String field, Path file)
+      throws IOException {
+    try {
+      return ProcFiles.number(text, start, end);
+    } catch (NumberFormatException e) {
+      throw new IOException(
+          "invalid value '"
+              + text.substring(start, end)
+              + "' for "
+              + protocol
+              + field
+              + " in "
+              + file);
     }
-    if (!digits) {
-      try {
-        Double.parseDouble(value);
-      } catch (NumberFormatException e) {
-        throw new IOException("invalid value '" + value + "' for " + field + " in " + file);
-      }
-    }
-    return value;
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

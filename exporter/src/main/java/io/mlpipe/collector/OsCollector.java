@@ -1,7 +1,6 @@
 package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ final class OsCollector implements Collector {
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    Path file = files.stream().filter(Files::isRegularFile).findFirst().orElse(null);
+    Path file = files.stream().filter(ProcFiles::isRegularFile).findFirst().orElse(null);
     if (file == null) {
       return out.snapshots();
     }

@@ -1,8 +1,8 @@
 package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * node_exporter's {@code pressure} collector: pressure stall information (PSI) totals from
@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * gives no series and no error, as in node_exporter.
  */
 final class PressureCollector implements Collector {
+
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
 
   static final String CPU_WAITING = "node_pressure_cpu_waiting_seconds_total";
   static final String IO_WAITING = "node_pressure_io_waiting_seconds_total";
@@ -27,14 +30,16 @@ final class PressureCollector implements Collector {
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
     Path cpu = paths.proc("pressure/cpu");
-    if (!Files.exists(cpu)) {
+    String cpuText = kept.textIfExists(cpu);
+    if (cpuText == null) {
       return out.snapshots();
     }
     out.add(
             Family.counter(
                 CPU_WAITING, "Total time in seconds that processes have waited for CPU time"))
-        .add(total(cpu, "some"));
-    Path io = paths.proc("pressure/io");
+        .add(total(cpuText.lines().toList(), "some"));
+    // Each file is read once for its some and full lines.
+    List<String> io = kept.lines(paths.proc("pressure/io"));
     out.add(
             Family.counter(
                 IO_WAITING,
@@ -45,7 +50,7 @@ final class PressureCollector implements Collector {
                 IO_STALLED,
                 "Total time in seconds no process could make progress due to IO congestion"))
         .add(total(io, "full"));
-    Path mem = paths.proc("pressure/memory");
+    List<String> mem = kept.lines(paths.proc("pressure/memory"));
     out.add(
             Family.counter(
                 MEMORY_WAITING, "Total time in seconds that processes have waited for memory"))
@@ -59,8 +64,8 @@ final class PressureCollector implements Collector {
   }
 
   /** The {@code total=} microseconds of the {@code some} or {@code full} line, in seconds. */
-  private static double total(Path file, String kind) throws Exception {
-    for (String line : ProcFiles.lines(file)) {
+  private static double total(List<String> lines, String kind) {
+    for (String line : lines) {
       String[] f = ProcFiles.fields(line);
       if (f.length > 0 && f[0].equals(kind)) {
         for (String kv : f) {
@@ -72,5 +77,10 @@ final class PressureCollector implements Collector {
     }
     // Older kernels have no "full" line for cpu (and node_exporter reports 0 then).
     return 0;
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -18,6 +18,11 @@ public final class ProcFiles {
     return readRaw(file).lines().toList();
   }
 
+  /** The whole content of {@code file}; the exception says which file could not be read. */
+  public static String text(Path file) throws IOException {
+    return readRaw(file);
+  }
+
   /** The content of a one-value file without surrounding whitespace. */
   public static String read(Path file) throws IOException {
     return readRaw(file).strip();
@@ -43,6 +48,17 @@ public final class ProcFiles {
     }
   }
 
+  /** The content of {@code file} read through Java, or null when it cannot be read. */
+  static String readOptionalRaw(Path file) {
+    try {
+      try (InputStream in = Files.newInputStream(file)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /**
    * The content of a one-value file, or empty when it is missing or unreadable (sysfs answers
    * EINVAL for e.g. the speed of a link that is down).
@@ -57,6 +73,32 @@ public final class ProcFiles {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether {@code path} exists, without an exception when it does not. {@code Files.exists} and
+   * {@code Files.isDirectory} throw and catch a NoSuchFileException (a stack trace filled) inside
+   * the JDK for a missing path, and collectors ask on every scrape about paths a host may lack
+   * (/sys/class/hwmon in a VM, /proc/pressure on older kernels); java.io.File answers from one
+   * stat(2) without throwing. A path that appears later is seen on the next scrape.
+   */
+  public static boolean exists(Path path) {
+    return path.toFile().exists();
+  }
+
+  /** Whether {@code path} is a directory (following links), without an exception; see exists. */
+  public static boolean isDirectory(Path path) {
+    return path.toFile().isDirectory();
+  }
+
+  /** Whether {@code path} is a regular file (following links), without an exception. */
+  public static boolean isRegularFile(Path path) {
+    return path.toFile().isFile();
+  }
+
+  /** Whether this process may read {@code path}, without an exception; see exists. */
+  public static boolean isReadable(Path path) {
+    return path.toFile().canRead();
   }
 
   private static final String[] NO_FIELDS = new String[0];
@@ -100,8 +142,49 @@ public final class ProcFiles {
     return out;
   }
 
+  /** The first index at or after {@code i} (before {@code end}) that is not whitespace. */
+  static int skipSpace(String text, int i, int end) {
+    while (i < end && space(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The first index at or after {@code i} (before {@code end}) that is whitespace. */
+  static int skipToken(String text, int i, int end) {
+    while (i < end && !space(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * {@code Double.parseDouble(text.substring(start, end))}, without the substring for the integers
+   * the kernel writes (up to 18 digits convert to a double exactly as parseDouble does).
+   *
+   * @throws NumberFormatException as parseDouble
+   */
+  static double number(String text, int start, int end) {
+    boolean negative = start < end && text.charAt(start) == '-';
+    int i = negative ? start + 1 : start;
+    if (i < end && end - i <= 18) {
+      long v = 0;
+      for (; i < end; i++) {
+        char c = text.charAt(i);
+        if (c < '0' || c > '9') {
+          break;
+        }
+        v = v * 10 + (c - '0');
+      }
+      if (i == end) {
+        return negative ? -(double) v : v; // "-0" is -0.0, as parsed
+      }
+    }
+    return Double.parseDouble(text.substring(start, end));
+  }
+
   /** The characters of the regex {@code \s}: space, tab, newline, vertical tab, form feed, CR. */
-  private static boolean space(char c) {
+  static boolean space(char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
   }
 }

@@ -26,6 +26,9 @@ final class ProcessMetricsCollector {
   private ProcessMetricsCollector() {}
 
   private static final Path STATUS = Path.of("/proc/self/status");
+  // /proc/self/status through one kept descriptor for the agent's life (see KeptFiles): read
+  // twice per scrape, for the virtual and the resident size.
+  private static final KeptFiles KEPT = new KeptFiles(1);
 
   static void register(PrometheusRegistry registry) {
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -75,7 +78,7 @@ final class ProcessMetricsCollector {
   /** The kB value of the /proc/self/status line that starts with {@code prefix}, in bytes. */
   private static void statusBytes(String prefix, GaugeWithCallback.Callback cb) {
     try {
-      for (String line : ProcFiles.lines(STATUS)) {
+      for (String line : KEPT.lines(STATUS)) {
         if (line.startsWith(prefix)) {
           cb.call(Unit.kiloBytesToBytes(Double.parseDouble(ProcFiles.fields(line)[1])));
           return;

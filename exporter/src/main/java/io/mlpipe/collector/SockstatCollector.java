@@ -2,7 +2,6 @@ package io.mlpipe.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,9 @@ import java.util.Map;
  * missing file (IPv6 disabled) is skipped, as in node_exporter.
  */
 final class SockstatCollector implements Collector {
+
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
 
   static final String PREFIX = "node_sockstat_";
   static final String SOCKETS_USED = "node_sockstat_sockets_used";
@@ -47,10 +49,11 @@ final class SockstatCollector implements Collector {
   }
 
   private void add(Families out, Path file, boolean ipv6) throws IOException {
-    if (!Files.exists(file)) {
+    String text = kept.textIfExists(file);
+    if (text == null) {
       return;
     }
-    for (String line : ProcFiles.lines(file)) {
+    for (String line : text.lines().toList()) {
       String[] f = ProcFiles.fields(line);
       if (f.length == 0) {
         continue;
@@ -96,5 +99,10 @@ final class SockstatCollector implements Collector {
                 PREFIX + proto + "_" + key,
                 "Number of " + proto + " sockets in state " + key + "."))
         .add(value);
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Path;
  */
 final class StatCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+
   static final String BOOT_TIME = "node_boot_time_seconds";
   static final String INTR = "node_intr_total";
   static final String CONTEXT_SWITCHES = "node_context_switches_total";
@@ -34,7 +37,7 @@ final class StatCollector implements Collector {
         out.add(
             Family.gauge(
                 PROCS_BLOCKED, "Number of processes blocked waiting for I/O to complete."));
-    for (String line : ProcFiles.lines(stat)) {
+    for (String line : kept.lines(stat)) {
       String[] f = ProcFiles.fields(line);
       if (f.length < 2) {
         continue;
@@ -51,5 +54,10 @@ final class StatCollector implements Collector {
       }
     }
     return out.snapshots();
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

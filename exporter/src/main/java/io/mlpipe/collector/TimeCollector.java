@@ -19,6 +19,9 @@ import java.util.Locale;
  */
 final class TimeCollector implements Collector {
 
+  // The clocksource attributes (listed once, see clocksourceDirs), through kept descriptors.
+  private final KeptFiles kept = new KeptFiles(16);
+
   static final String SECONDS = "node_time_seconds";
   static final String ZONE_OFFSET = "node_time_zone_offset_seconds";
   static final String CLOCKSOURCE_AVAILABLE = "node_time_clocksource_available_info";
@@ -67,11 +70,10 @@ final class TimeCollector implements Collector {
     for (Path dir : clocksourceDirs()) {
       String device = Integer.toString(i++);
       for (String cs :
-          ProcFiles.fields(
-              ProcFiles.readOptional(dir.resolve("available_clocksource")).orElse(""))) {
+          ProcFiles.fields(kept.readOptional(dir.resolve("available_clocksource")).orElse(""))) {
         available.add(1, device, cs);
       }
-      current.add(1, device, ProcFiles.readOptional(dir.resolve("current_clocksource")).orElse(""));
+      current.add(1, device, kept.readOptional(dir.resolve("current_clocksource")).orElse(""));
     }
     return out.snapshots();
   }
@@ -119,7 +121,7 @@ final class TimeCollector implements Collector {
 
   private List<Path> listClocksourceDirs() throws IOException {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(clocksources)) {
+    if (!ProcFiles.isDirectory(clocksources)) {
       return out;
     }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(clocksources, "clocksource*")) {
@@ -127,5 +129,10 @@ final class TimeCollector implements Collector {
     }
     out.sort(null);
     return List.copyOf(out);
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
  */
 final class VmstatCollector implements Collector {
 
+  // Fixed /proc files, read through kept descriptors (see KeptFiles).
+  private final KeptFiles kept = new KeptFiles(8);
+  // Its many families, put in order the way the last scrape found it (see SnapshotOrder).
+  private final SnapshotOrder order = new SnapshotOrder();
+
   static final String PREFIX = "node_vmstat_";
 
   /** node_exporter 1.x's default {@code --collector.vmstat.fields}. */
@@ -33,26 +38,52 @@ final class VmstatCollector implements Collector {
     this.vmstat = paths.proc("vmstat");
   }
 
+  // The same, by line position: recognised in place without a split (see LineTokens).
+  private final LineTokens<Field> byLine = new LineTokens<>();
+
   @Override
   public MetricSnapshots collect() throws Exception {
     Families out = new Families();
-    for (String line : ProcFiles.lines(vmstat)) {
-      String[] f = ProcFiles.fields(line);
-      if (f.length < 2) {
-        continue;
+    String text = kept.text(vmstat);
+    int n = text.length();
+    int lineNo = 0;
+    for (int start = 0; start < n; lineNo++) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? n : nl;
+      int i = ProcFiles.skipSpace(text, start, end);
+      int e = ProcFiles.skipToken(text, i, end);
+      int vi = ProcFiles.skipSpace(text, e, end);
+      int ve = ProcFiles.skipToken(text, vi, end);
+      start = end + 1;
+      if (vi == ve) {
+        continue; // fewer than two fields
       }
-      Field field = fields.get(f[0]);
+      Field field = byLine.get(lineNo, text, i, e);
       if (field == null) {
-        field =
-            DEFAULT_FIELDS.matcher(f[0]).lookingAt()
-                ? new Field(PREFIX + f[0], "/proc/vmstat information field " + f[0] + ".")
-                : SKIP;
-        fields.put(f[0], field);
+        field = field(text.substring(i, e));
+        byLine.put(lineNo, text.substring(i, e), field);
       }
       if (field != SKIP) {
-        out.add(Family.untyped(field.name, field.help)).add(Double.parseDouble(f[1]));
+        out.add(Family.untyped(field.name, field.help)).add(ProcFiles.number(text, vi, ve));
       }
     }
-    return out.snapshots();
+    return out.snapshots(order);
+  }
+
+  private Field field(String name) {
+    Field field = fields.get(name);
+    if (field == null) {
+      field =
+          DEFAULT_FIELDS.matcher(name).lookingAt()
+              ? new Field(PREFIX + name, "/proc/vmstat information field " + name + ".")
+              : SKIP;
+      fields.put(name, field);
+    }
+    return field;
+  }
+
+  @Override
+  public void close() {
+    kept.close();
   }
 }

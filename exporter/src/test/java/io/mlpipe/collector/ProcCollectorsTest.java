@@ -102,6 +102,37 @@ class ProcCollectorsTest {
   }
 
   @Test
+  void vmstatAndMeminfoFollowTheFileWhenItsLinesChange(@TempDir Path dir) throws Exception {
+    // Lines are recognised by position from one scrape to the next (LineTokens); a file whose
+    // lines move, appear or change unit is still read by name.
+    HostPaths p = new HostPaths(dir, dir, dir);
+    VmstatCollector vmstat = new VmstatCollector(p);
+    MeminfoCollector meminfo = new MeminfoCollector(p);
+    Files.writeString(dir.resolve("vmstat"), "nr_free_pages 5\npgfault 10\noom_kill 1\n");
+    Files.writeString(dir.resolve("meminfo"), "MemTotal: 2 kB\nHugePages_Total: 3\n");
+    for (int i = 0; i < 2; i++) {
+      String v = scrape(vmstat);
+      assertThat(value(v, "node_vmstat_pgfault")).isEqualTo(10);
+      assertThat(value(v, "node_vmstat_oom_kill")).isEqualTo(1);
+      assertThat(v).doesNotContain("nr_free_pages");
+      String m = scrape(meminfo);
+      assertThat(value(m, "node_memory_MemTotal_bytes")).isEqualTo(2048);
+      assertThat(value(m, "node_memory_HugePages_Total")).isEqualTo(3);
+    }
+    Files.writeString(
+        dir.resolve("vmstat"), "pgfault 11\nnr_free_pages 6\npgmajfault 2\noom_kill -0\n");
+    Files.writeString(dir.resolve("meminfo"), "HugePages_Total: 4\nMemTotal: 3\nMemFree: 1 kB\n");
+    String v = scrape(vmstat);
+    assertThat(value(v, "node_vmstat_pgfault")).isEqualTo(11);
+    assertThat(value(v, "node_vmstat_pgmajfault")).isEqualTo(2);
+    assertThat(v).contains("node_vmstat_oom_kill -0.0").doesNotContain("nr_free_pages");
+    String m = scrape(meminfo);
+    assertThat(value(m, "node_memory_HugePages_Total")).isEqualTo(4);
+    assertThat(value(m, "node_memory_MemTotal")).isEqualTo(3);
+    assertThat(value(m, "node_memory_MemFree_bytes")).isEqualTo(1024);
+  }
+
+  @Test
   void vmstatIsUntypedLikeNodeExporter() throws Exception {
     String text = scrape(new VmstatCollector(paths()));
     assertThat(text)
@@ -237,6 +268,18 @@ class ProcCollectorsTest {
   @Test
   void noHwmonIsNoData(@TempDir Path dir) throws Exception {
     assertThat(scrape(new HwmonCollector(new HostPaths(dir, dir, dir)))).isEmpty();
+  }
+
+  @Test
+  void hwmonThatAppearsLaterIsRead(@TempDir Path dir) throws Exception {
+    // The check for /sys/class/hwmon is made on every scrape, not once: a driver loaded later
+    // (modprobe coretemp) shows up on the next scrape of the same collector.
+    Files.createDirectories(dir.resolve("class"));
+    HwmonCollector c = new HwmonCollector(new HostPaths(dir, dir, dir));
+    assertThat(scrape(c)).isEmpty();
+    Files.createSymbolicLink(dir.resolve("class/hwmon"), Fixtures.ROOT.resolve("sys/class/hwmon"));
+    assertThat(scrape(c))
+        .contains("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\",sensor=\"temp1\"} 45.0");
   }
 
   @Test
