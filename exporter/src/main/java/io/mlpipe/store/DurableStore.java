@@ -238,7 +238,9 @@ public final class DurableStore implements AutoCloseable {
         .register(registry);
     GaugeWithCallback.builder()
         .name("mlpipe_exporter_wal_size_bytes")
-        .help("Bytes of WAL segments on disk; snapshots drop the segments they cover.")
+        .help(
+            "Bytes of WAL segments on disk, with the zeros preallocated ahead of the appends;"
+                + " snapshots drop the segments they cover.")
         .callback(cb -> cb.call(wal.sizeBytes()))
         .register(registry);
     GaugeWithCallback.builder()
@@ -674,6 +676,11 @@ public final class DurableStore implements AutoCloseable {
   /** Series by source as the limits count them (tests compare it with the stored groups). */
   Map<String, Long> accountedSeries() {
     return state.seriesBySource();
+  }
+
+  /** Waits until the zeros being written ahead of the WAL's appends are written (tests). */
+  void awaitPreallocation() throws InterruptedException, ExecutionException {
+    wal.awaitPreallocation();
   }
 
   /** The writer thread (tests stop it to check that requests then fail instead of waiting). */
