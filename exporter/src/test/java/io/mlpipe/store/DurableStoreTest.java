@@ -159,6 +159,43 @@ class DurableStoreTest {
   }
 
   @Test
+  void afterASlowFsyncACommitAlsoWaitsForUnannouncedCompany() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore s = batchStoreWithAMinuteLinger(registry);
+    s.slowFsyncNanos = 0; // every fsync counts as slow
+    // No gap without an arrival ends the wait: the commit goes when the 5 s linger is over.
+    s.batchGapNanos = 60_000_000_000L;
+    s.batchLingerNanos = 5_000_000_000L;
+    s.write(replace("warm", 0)); // no fsync before it: commits at once
+    double before = fsyncs(registry);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> first =
+          pool.submit(
+              () -> {
+                s.write(replace("a", 1));
+                return null;
+              });
+      Wait.until("the commit waits for company", Duration.ofSeconds(20), s::lingering);
+      assertThat(first).isNotDone();
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("b", 2)));
+      first.get();
+      assertThat(fsyncs(registry) - before).as("one fsync for both").isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void afterAFastFsyncAnUnannouncedWriteDoesNotWaitForCompany() throws Exception {
+    DurableStore s = batchStoreWithAMinuteLinger(new PrometheusRegistry());
+    s.slowFsyncNanos = Long.MAX_VALUE; // no fsync counts as slow
+    s.batchGapNanos = 60_000_000_000L;
+    s.write(replace("warm", 0));
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("a", 1)));
+  }
+
+  @Test
   void anAnnouncedWriteThatGivesUpReleasesTheLingeringCommit() throws Exception {
     DurableStore s = batchStoreWithAMinuteLinger(new PrometheusRegistry());
     ExecutorService pool = Executors.newSingleThreadExecutor();
