@@ -7,11 +7,13 @@ import io.mlpipe.config.ConfigException;
 import io.mlpipe.config.ConfigHolder;
 import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.config.PipelinesConfig;
+import io.mlpipe.http.ExpectedWrites;
 import io.mlpipe.http.HttpServer;
 import io.mlpipe.http.LazyServlet;
 import io.mlpipe.http.LifecycleServlets;
 import io.mlpipe.http.Route;
 import io.mlpipe.http.WebConfigWatcher;
+import io.mlpipe.ingest.AnnouncedWrite;
 import io.mlpipe.ingest.EventsApi;
 import io.mlpipe.ingest.OwnFamilies;
 import io.mlpipe.ingest.PipelinesApi;
@@ -141,7 +143,10 @@ public final class Agent implements AutoCloseable {
                 () -> options.config().get().auth(),
                 () -> options.config().get().http(),
                 options.config().get().http(),
-                audit));
+                audit),
+            new ExpectedWrites(
+                AnnouncedWrite.ATTRIBUTE,
+                (method, path) -> AnnouncedWrite.announce(this::store, method, path)));
   }
 
   /**

@@ -47,6 +47,21 @@ public record AgentOptions(
         null);
   }
 
+  public AgentOptions withFsync(FsyncMode fsync) {
+    return new AgentOptions(
+        listenAddress,
+        config,
+        catalog,
+        collectorChoices,
+        collectorContext,
+        storagePath,
+        fsync,
+        enableAdminApi,
+        flags,
+        security,
+        grafanaUrl);
+  }
+
   public AgentOptions withConfig(ConfigHolder config) {
     return new AgentOptions(
         listenAddress,

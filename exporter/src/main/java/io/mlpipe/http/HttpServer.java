@@ -106,6 +106,16 @@ public final class HttpServer implements AutoCloseable {
 
   public HttpServer(
       ListenAddress address, List<Route> routes, PrometheusRegistry registry, Security security) {
+    this(address, routes, registry, security, ExpectedWrites.NONE);
+  }
+
+  /** As above, announcing the requests that will write ({@link ExpectedWrites}) first of all. */
+  public HttpServer(
+      ListenAddress address,
+      List<Route> routes,
+      PrometheusRegistry registry,
+      Security security,
+      ExpectedWrites expectedWrites) {
     HttpConfig limits = security.startup();
     referencesPerCacheLine();
     QueuedThreadPool threads =
@@ -196,7 +206,7 @@ public final class HttpServer implements AutoCloseable {
       mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
       context.getServletHandler().addFilter(filter, mapping);
     }
-    server.setHandler(headers.wrap(context));
+    server.setHandler(expectedWrites.wrap(headers.wrap(context)));
     server.setErrorHandler(new PlainTextErrorHandler(headers));
   }
 

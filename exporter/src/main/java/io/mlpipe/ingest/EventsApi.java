@@ -137,7 +137,7 @@ public final class EventsApi extends HttpServlet {
       }
     }
     try {
-      s.write(model.mutations(parsed.events(), now));
+      s.write(AnnouncedWrite.of(req), model.mutations(parsed.events(), now), null);
     } catch (WriteRejectedException e) {
       int status = Responses.status(e);
       if (status == 503) {

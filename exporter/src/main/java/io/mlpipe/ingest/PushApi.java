@@ -61,7 +61,7 @@ public final class PushApi extends HttpServlet {
       if (!authorized(req, resp, key)) {
         return;
       }
-      s.write(List.of(new Mutation.Delete(key)));
+      s.write(AnnouncedWrite.of(req), List.of(new Mutation.Delete(key)), null);
       resp.setStatus(202);
     } catch (BadRequestException e) {
       Responses.error(resp, e.status(), e.getMessage());
@@ -168,7 +168,7 @@ public final class PushApi extends HttpServlet {
       } catch (BadRequestException invalid) {
         if (invalid.status() != 413) {
           // As Pushgateway: an inconsistent push is recorded as the group's failure time.
-          s.write(List.of(new Mutation.MarkFailure(key, now, true)));
+          s.write(AnnouncedWrite.of(req), List.of(new Mutation.MarkFailure(key, now, true)), null);
           invalid =
               new BadRequestException(
                   "pushed metrics are invalid or inconsistent with existing metrics: "
@@ -200,6 +200,7 @@ public final class PushApi extends HttpServlet {
     GroupKey k = key;
     try {
       s.write(
+          AnnouncedWrite.of(req),
           List.of(m),
           rejection ->
               List.of(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
@@ -22,6 +23,9 @@ final class Codec {
 
   private static final TypeReference<List<Mutation>> MUTATIONS = new TypeReference<>() {};
   private static final ObjectMapper MAPPER = mapper();
+
+  /** Resolved once: writerFor per call looked the type up again for every WAL record. */
+  private static final ObjectWriter MUTATIONS_WRITER = MAPPER.writerFor(MUTATIONS);
 
   private Codec() {}
 
@@ -103,7 +107,7 @@ final class Codec {
 
   static byte[] encodeMutations(List<Mutation> mutations) {
     try {
-      return MAPPER.writerFor(MUTATIONS).writeValueAsBytes(mutations);
+      return MUTATIONS_WRITER.writeValueAsBytes(mutations);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode mutations", e);
     }

@@ -11,6 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -34,7 +40,21 @@ import org.slf4j.LoggerFactory;
  * records from that number on: those were a commit that failed (never acknowledged) and whose
  * numbers the writer reused, in the same segment or a new one. (3) A segment header cut short (1-7
  * bytes of it) with nothing after it is removed; with records after it, the header is rewritten.
- * Nothing after a torn record is ever deleted.
+ * Nothing after a torn record is ever deleted. (4) Zeros from a record's place to the end of the
+ * segment are space written ahead of the appends (below): the segment's clean end, not a torn
+ * record; they are cut off without counting a corruption. A record cut short inside that space is
+ * still torn (its length and checksum are not zero, or bytes after it are not).
+ *
+ * <p>Preallocation: a segment is written with zeros ahead of its appends ({@link
+ * #PREALLOCATE_AHEAD}, in the background, topped up as the appends move on), so that a commit
+ * overwrites blocks the file already has and its fdatasync flushes data only; an append that makes
+ * the file longer also makes fdatasync commit the new size and extents to the file system's
+ * journal. A write that outruns the zeros appends as before, so preallocation never holds a commit
+ * back and a failure of it (disk full) only stops it: commits go on into the zeros already written,
+ * then append. It is skipped while the file system has less than {@link #PREALLOCATE_MIN_FREE}
+ * free, so that it never takes the space snapshots need. A segment that is left for a new one is
+ * cut back to its records. WAL format 2 as before: mlpipe versions without rule (4) read a zero
+ * tail as one torn record, which they truncate; nothing is lost.
  */
 final class Wal implements AutoCloseable {
 
@@ -50,6 +70,20 @@ final class Wal implements AutoCloseable {
   private static final int MAX_RECORD = 256 * 1024 * 1024;
   private static final Logger log = LoggerFactory.getLogger(Wal.class);
 
+  /** Zeros are kept this far ahead of the appends; topped up when less than half is left. */
+  static final long PREALLOCATE_AHEAD = 4L << 20;
+
+  /** No preallocation while the file system has less than this free (left to snapshots). */
+  static final long PREALLOCATE_MIN_FREE = 64L << 20;
+
+  /** After a failed preallocation, the next try waits this long (storage is full or failing). */
+  private static final long PREALLOCATE_RETRY_NANOS = 1_000_000_000L;
+
+  /** Zeros are written in pieces this big, each under {@link #space} for a moment only. */
+  private static final int ZERO_PIECE = 256 * 1024;
+
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_PIECE).asReadOnlyBuffer();
+
   /** One replayed record. */
   interface RecordConsumer {
     void accept(long seq, byte[] payload, int offset, int length) throws IOException;
@@ -59,6 +93,39 @@ final class Wal implements AutoCloseable {
   private final WalFiles files;
   private FileChannel current;
   private Path currentPath;
+
+  /**
+   * Guards the current segment's end against the preallocating thread: {@link #current} and {@link
+   * #allocated} change under it, zeros are written under it, and so is an append that goes past
+   * {@link #allocated} (one below it needs no lock: zeros are only written above it).
+   */
+  private final Object space = new Object();
+
+  /** Bytes of the current segment on disk: its records, then zeros written ahead of them. */
+  private volatile long allocated;
+
+  private final AtomicBoolean preallocating = new AtomicBoolean();
+  private volatile long nextPreallocateNanos;
+  private volatile boolean closing;
+  private final ThreadPoolExecutor preallocator = preallocator();
+
+  /** One thread, gone after 10 s without work: an agent nobody pushes to keeps none. */
+  private static ThreadPoolExecutor preallocator() {
+    ThreadPoolExecutor e =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            10,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "wal-preallocate");
+              t.setDaemon(true);
+              return t;
+            });
+    e.allowCoreThreadTimeOut(true);
+    return e;
+  }
 
   /** The current segment may end in bytes of a failed append; its good data ends at goodSize. */
   private boolean broken;
@@ -133,6 +200,19 @@ final class Wal implements AutoCloseable {
         // The record before this one; for a segment's first, the number its name says precedes it.
         long last = entries.isEmpty() ? firstSeq(seg) - 1 : entries.get(entries.size() - 1).seq();
         int len = recordAt(bytes, pos);
+        if (len < 0 && zerosFrom(bytes, pos)) {
+          log.debug(
+              "WAL {}: ends at byte {}, {} preallocated bytes after it",
+              seg,
+              pos,
+              bytes.length - pos);
+          try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            ch.truncate(pos); // zeros only: a crash before this reaches disk leaves them, as before
+          } catch (IOException e) {
+            log.debug("WAL {}: zeros after its records stay ({})", seg, e.toString());
+          }
+          break;
+        }
         if (len < 0) {
           corruptions++;
           int next = nextRecord(bytes, pos + 1, last);
@@ -260,6 +340,16 @@ final class Wal implements AutoCloseable {
     return fixed;
   }
 
+  /** Whether every byte from {@code pos} on is zero: preallocated space, never written. */
+  private static boolean zerosFrom(byte[] bytes, int pos) {
+    for (int i = pos; i < bytes.length; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The length field of a valid record at {@code pos}, or -1 when none is there. */
   private static int recordAt(byte[] bytes, int pos) {
     if (bytes.length - pos < 16) {
@@ -334,16 +424,100 @@ final class Wal implements AutoCloseable {
       throw e;
     }
     syncDir();
-    FileChannel old = current;
-    Path oldPath = currentPath;
-    current = ch;
-    currentPath = p;
+    FileChannel old;
+    Path oldPath;
+    long oldAllocated;
+    synchronized (space) {
+      old = current;
+      oldPath = currentPath;
+      oldAllocated = allocated;
+      current = ch;
+      currentPath = p;
+      allocated = HEADER;
+    }
+    boolean oldBroken = broken;
+    long oldGood = goodSize;
     broken = false;
     goodSize = HEADER;
     pending = 0;
     sizes.put(p, (long) HEADER);
     if (old != null) {
+      if (!oldBroken && oldAllocated > oldGood) {
+        trimZeros(old, oldPath, oldGood);
+      }
       closeQuietly(old, oldPath);
+    }
+    // No preallocation yet: the first commit starts it, so an agent nobody pushes to keeps none.
+  }
+
+  /**
+   * Cuts a segment that is no longer written to back to its records. Zeros only: when it fails,
+   * replay reads them as the segment's end (rule 4), so it is not retried.
+   */
+  private void trimZeros(FileChannel ch, Path path, long size) {
+    try {
+      ch.truncate(size);
+      sizes.put(path, size);
+    } catch (IOException e) {
+      log.debug("WAL: cannot cut the preallocated zeros off {}: {}", path, e.toString());
+    }
+  }
+
+  /**
+   * Starts writing zeros ahead of the current segment's appends in the background when less than
+   * half of {@link #PREALLOCATE_AHEAD} is left and no preallocation is running.
+   */
+  private void preallocate() {
+    if (current == null
+        || broken
+        || allocated - goodSize >= PREALLOCATE_AHEAD / 2
+        || System.nanoTime() - nextPreallocateNanos < 0
+        || !preallocating.compareAndSet(false, true)) {
+      return;
+    }
+    FileChannel ch = current;
+    Path path = currentPath;
+    long target = goodSize + PREALLOCATE_AHEAD;
+    try {
+      preallocator.execute(() -> writeZerosAhead(ch, path, target));
+    } catch (RejectedExecutionException e) {
+      preallocating.set(false); // closing
+    }
+  }
+
+  /** The preallocating thread: zeros up to {@code target} in {@code ch}, while it is current. */
+  private void writeZerosAhead(FileChannel ch, Path path, long target) {
+    try {
+      long free = files.usableSpace(dir);
+      if (free - (target - allocated) < PREALLOCATE_MIN_FREE) {
+        log.debug("WAL: not preallocating, {} bytes free in {}", free, dir);
+        nextPreallocateNanos = System.nanoTime() + PREALLOCATE_RETRY_NANOS;
+        return;
+      }
+      while (true) {
+        synchronized (space) {
+          long from = allocated;
+          if (ch != current || from >= target || closing) {
+            break;
+          }
+          ByteBuffer zeros = ZEROS.duplicate();
+          zeros.limit((int) Math.min(ZERO_PIECE, target - from));
+          try {
+            files.writeZeros(ch, zeros, from);
+          } finally {
+            allocated = from + zeros.position(); // a disk that filled up keeps what was written
+            sizes.put(path, allocated);
+          }
+        }
+      }
+      // The zeros and the file's new size reach disk here, not in a commit's fdatasync. Not through
+      // files.force: that is the commits' fsync, which tests count and hold.
+      ch.force(false);
+    } catch (IOException e) {
+      log.debug("WAL: preallocating {} stopped: {}", path, e.toString());
+      nextPreallocateNanos = System.nanoTime() + PREALLOCATE_RETRY_NANOS;
+    } finally {
+      preallocating.set(false);
     }
   }
 
@@ -359,7 +533,10 @@ final class Wal implements AutoCloseable {
     }
     if (current != null) {
       try {
-        files.truncate(current, goodSize);
+        synchronized (space) {
+          files.truncate(current, goodSize);
+          allocated = goodSize;
+        }
         files.force(current);
         broken = false;
         sizes.put(currentPath, goodSize);
@@ -382,8 +559,19 @@ final class Wal implements AutoCloseable {
     rec.putInt(8 + payload.length).putInt((int) c.getValue()).putLong(seq).put(payload).flip();
     int size = rec.remaining();
     pending += size; // counted first: a partial write is taken back with the rest
-    files.append(current, rec);
-    sizes.put(currentPath, goodSize + pending);
+    long end = goodSize + pending;
+    if (end <= allocated) {
+      files.append(current, rec); // into zeros written ahead: the preallocating thread is past it
+      return;
+    }
+    synchronized (space) {
+      try {
+        files.append(current, rec);
+      } finally {
+        allocated = Math.max(allocated, end); // zeros go after it, never over what it wrote
+        sizes.put(currentPath, allocated);
+      }
+    }
   }
 
   void sync() throws IOException {
@@ -396,6 +584,7 @@ final class Wal implements AutoCloseable {
   void commit() {
     goodSize += pending;
     pending = 0;
+    preallocate();
   }
 
   /**
@@ -405,7 +594,10 @@ final class Wal implements AutoCloseable {
   void takeBack() {
     pending = 0;
     try {
-      files.truncate(current, goodSize);
+      synchronized (space) {
+        files.truncate(current, goodSize);
+        allocated = goodSize;
+      }
       sizes.put(currentPath, goodSize);
     } catch (IOException | RuntimeException e) {
       broken = true;
@@ -415,6 +607,11 @@ final class Wal implements AutoCloseable {
           goodSize,
           e.toString());
     }
+  }
+
+  /** Waits until the preallocation started so far is done (tests). */
+  void awaitPreallocation() throws InterruptedException, ExecutionException {
+    preallocator.submit(() -> {}).get();
   }
 
   /** Deletes a segment that a snapshot covers. */
@@ -455,7 +652,18 @@ final class Wal implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Not shutdownNow: an interrupt in a write would close the segment's channel under us.
+    closing = true;
+    preallocator.shutdown();
     if (current != null) {
+      try {
+        preallocator.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!broken && current.isOpen() && allocated > goodSize + pending) {
+        trimZeros(current, currentPath, goodSize + pending);
+      }
       current.close();
       current = null;
     }

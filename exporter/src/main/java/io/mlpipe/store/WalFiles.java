@@ -10,7 +10,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The file operations the WAL writes with. The default methods are the real ones; tests override
- * them to fail an open, a header write, an append, an fsync or a truncate at a chosen moment.
+ * them to fail an open, a header write, an append, a preallocation, an fsync or a truncate at a
+ * chosen moment.
  */
 interface WalFiles {
 
@@ -38,6 +39,23 @@ interface WalFiles {
     while (record.hasRemaining()) {
       ch.write(record);
     }
+  }
+
+  /**
+   * Writes zeros ahead of the appends (preallocation) at {@code position}; returns how many bytes
+   * were written, fewer than asked only when the disk filled up.
+   */
+  default int writeZeros(FileChannel ch, ByteBuffer zeros, long position) throws IOException {
+    int written = 0;
+    while (zeros.hasRemaining()) {
+      written += ch.write(zeros, position + written);
+    }
+    return written;
+  }
+
+  /** Bytes free for this process on the file system holding {@code dir}. */
+  default long usableSpace(Path dir) throws IOException {
+    return Files.getFileStore(dir).getUsableSpace();
   }
 
   default void force(FileChannel ch) throws IOException {

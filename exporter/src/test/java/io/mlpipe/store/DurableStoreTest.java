@@ -95,6 +95,129 @@ class DurableStoreTest {
     assertThat(batch - always).isLessThan(1_500_000);
   }
 
+  /** A batch-mode store whose linger is a minute: only the announcement rule can end it. */
+  private DurableStore batchStoreWithAMinuteLinger(PrometheusRegistry registry) throws Exception {
+    DurableStore s =
+        DurableStore.open(
+            new DurableStore.Options(dir, FsyncMode.batch, () -> limits, 20_000, 300_000, 60_000),
+            registry);
+    open.add(s);
+    s.batchLingerNanos = 60_000_000_000L;
+    return s;
+  }
+
+  private static double fsyncs(PrometheusRegistry registry) {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("mlpipe_exporter_wal_fsync_duration_seconds"))
+        .map(
+            m ->
+                ((io.prometheus.metrics.model.snapshots.HistogramSnapshot) m)
+                    .getDataPoints()
+                    .get(0)
+                    .getCount())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<Mutation> replace(String job, double v) {
+    return List.of(new Mutation.Replace(key(job), List.of(gauge("g", v)), 1000, 0));
+  }
+
+  @Test
+  void aBatchCommitWithNothingAnnouncedDoesNotWait() throws Exception {
+    DurableStore s = batchStoreWithAMinuteLinger(new PrometheusRegistry());
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("a", 1)));
+  }
+
+  @Test
+  void aBatchCommitWaitsForAnAnnouncedWriteAndSharesItsFsync() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore s = batchStoreWithAMinuteLinger(registry);
+    s.write(replace("warm", 0)); // the WAL's first fsync, before counting
+    double before = fsyncs(registry);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      DurableStore.Expected announced = s.expectWrite(); // a request whose body is on the way
+      Future<?> first =
+          pool.submit(
+              () -> {
+                s.write(replace("a", 1));
+                return null;
+              });
+      Wait.until(
+          "the commit lingers for the announced write", Duration.ofSeconds(20), s::lingering);
+      assertThat(first).isNotDone();
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20), () -> s.write(announced, replace("b", 2), null));
+      first.get();
+      assertThat(fsyncs(registry) - before).as("one fsync for both").isEqualTo(1);
+      assertThat(value(s, "a", "g")).isEqualTo(1.0);
+      assertThat(value(s, "b", "g")).isEqualTo(2.0);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void afterASlowFsyncACommitAlsoWaitsForUnannouncedCompany() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore s = batchStoreWithAMinuteLinger(registry);
+    s.slowFsyncNanos = 0; // every fsync counts as slow
+    // No gap without an arrival ends the wait: the commit goes when the 5 s linger is over.
+    s.batchGapNanos = 60_000_000_000L;
+    s.batchLingerNanos = 5_000_000_000L;
+    s.write(replace("warm", 0)); // no fsync before it: commits at once
+    double before = fsyncs(registry);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> first =
+          pool.submit(
+              () -> {
+                s.write(replace("a", 1));
+                return null;
+              });
+      Wait.until("the commit waits for company", Duration.ofSeconds(20), s::lingering);
+      assertThat(first).isNotDone();
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("b", 2)));
+      first.get();
+      assertThat(fsyncs(registry) - before).as("one fsync for both").isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void afterAFastFsyncAnUnannouncedWriteDoesNotWaitForCompany() throws Exception {
+    DurableStore s = batchStoreWithAMinuteLinger(new PrometheusRegistry());
+    s.slowFsyncNanos = Long.MAX_VALUE; // no fsync counts as slow
+    s.batchGapNanos = 60_000_000_000L;
+    s.write(replace("warm", 0));
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("a", 1)));
+  }
+
+  @Test
+  void anAnnouncedWriteThatGivesUpReleasesTheLingeringCommit() throws Exception {
+    DurableStore s = batchStoreWithAMinuteLinger(new PrometheusRegistry());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      DurableStore.Expected announced = s.expectWrite();
+      Future<?> first =
+          pool.submit(
+              () -> {
+                s.write(replace("a", 1));
+                return null;
+              });
+      Wait.until(
+          "the commit lingers for the announced write", Duration.ofSeconds(20), s::lingering);
+      announced.close(); // the request was refused (auth, 4xx) or its client went away
+      announced.close(); // settling twice changes nothing
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> first.get());
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("b", 2)));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void writesSurviveACleanRestartThroughTheSnapshot() throws Exception {
     DurableStore s = open();

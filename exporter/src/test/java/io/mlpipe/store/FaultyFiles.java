@@ -20,6 +20,7 @@ final class FaultyFiles implements WalFiles {
     CREATE,
     HEADER,
     APPEND,
+    PREALLOCATE,
     FSYNC,
     TRUNCATE,
     MOVE
@@ -29,6 +30,7 @@ final class FaultyFiles implements WalFiles {
   private final Map<Kind, int[]> windows = new EnumMap<>(Kind.class);
   private final Map<Kind, Boolean> broken = new EnumMap<>(Kind.class);
   private volatile CountDownLatch fsyncGate;
+  private volatile long usableSpace = -1;
   private final AtomicInteger injected = new AtomicInteger();
 
   FaultyFiles() {
@@ -60,6 +62,12 @@ final class FaultyFiles implements WalFiles {
   CountDownLatch holdFsyncs() {
     fsyncGate = new CountDownLatch(1);
     return fsyncGate;
+  }
+
+  /** Reports {@code bytes} free on the file system (-1: the real figure). */
+  FaultyFiles usableSpace(long bytes) {
+    usableSpace = bytes;
+    return this;
   }
 
   /** How many faults were injected so far. */
@@ -109,6 +117,21 @@ final class FaultyFiles implements WalFiles {
       throw injected(Kind.APPEND);
     }
     WalFiles.super.append(ch, record);
+  }
+
+  @Override
+  public int writeZeros(FileChannel ch, ByteBuffer zeros, long position) throws IOException {
+    if (failing(Kind.PREALLOCATE)) {
+      int n = ch.write(zeros.limit(zeros.position() + zeros.remaining() / 2), position);
+      throw new IOException("No space left on device (injected PREALLOCATE after " + n + " bytes)");
+    }
+    return WalFiles.super.writeZeros(ch, zeros, position);
+  }
+
+  @Override
+  public long usableSpace(Path dir) throws IOException {
+    long bytes = usableSpace;
+    return bytes >= 0 ? bytes : WalFiles.super.usableSpace(dir);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.store.FaultyFiles.Kind;
 import io.mlpipe.store.Mutation.Op;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,11 @@ class WalFaultTest {
   }
 
   private DurableStore open(WalFiles with, int snapshotEveryRecords) throws Exception {
+    return open(with, snapshotEveryRecords, new PrometheusRegistry());
+  }
+
+  private DurableStore open(WalFiles with, int snapshotEveryRecords, PrometheusRegistry registry)
+      throws Exception {
     DurableStore s =
         DurableStore.open(
             new DurableStore.Options(
@@ -59,7 +65,7 @@ class WalFaultTest {
                 snapshotEveryRecords,
                 300_000,
                 3_600_000),
-            new PrometheusRegistry(),
+            registry,
             with);
     open.add(s);
     return s;
@@ -126,6 +132,95 @@ class WalFaultTest {
     s.abandon();
     open.remove(s);
     return open(WalFiles.REAL, 20_000);
+  }
+
+  private static double corruptions(PrometheusRegistry registry) {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("mlpipe_exporter_wal_corruptions"))
+        .map(m -> ((CounterSnapshot) m).getDataPoints().get(0).getValue())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The segment written to now (the last one). */
+  private Path lastSegment() throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().matches("wal-\\d{20}\\.log"))
+          .sorted()
+          .reduce((a, b) -> b)
+          .orElseThrow();
+    }
+  }
+
+  @Test
+  void commitsGoIntoZerosWrittenAheadAndACrashThereLosesNothingAndIsNoCorruption()
+      throws Exception {
+    DurableStore s = open(WalFiles.REAL, 20_000);
+    s.write(increment("a")); // the first commit starts the preallocation
+    Path seg = lastSegment();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(seg) >= Wal.PREALLOCATE_AHEAD);
+    long preallocated = Files.size(seg);
+    for (int i = 0; i < 9; i++) {
+      s.write(increment("a"));
+    }
+    assertThat(Files.size(seg))
+        .as("the commits overwrote zeros, the file did not grow")
+        .isEqualTo(preallocated);
+    s.abandon(); // a crash: the zeros stay after the records
+    open.remove(s);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DurableStore again = open(WalFiles.REAL, 20_000, registry);
+    assertThat(counter(again, "a")).isEqualTo(10);
+    assertThat(corruptions(registry)).isZero();
+    assertThat(Files.size(seg)).as("cut back to its records").isLessThan(4096);
+  }
+
+  @Test
+  void aDiskThatFillsUpWhilePreallocatingRefusesNoWriteThatFitsAndLosesNone() throws Exception {
+    // Every zero write fills the disk halfway through its first piece, as ENOSPC would.
+    files.breakNow(Kind.PREALLOCATE);
+    DurableStore s = open(files, 20_000);
+    s.write(increment("a"));
+    s.awaitPreallocation();
+    assertThat(files.calls(Kind.PREALLOCATE)).isPositive();
+    for (int i = 0; i < 19; i++) {
+      s.write(increment("a")); // acknowledged: into the zeros that were written, then appended
+    }
+    assertThat(counter(s, "a")).isEqualTo(20);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    s.abandon();
+    open.remove(s);
+    DurableStore again = open(WalFiles.REAL, 20_000, registry);
+    assertThat(counter(again, "a")).isEqualTo(20);
+    assertThat(corruptions(registry)).isZero();
+  }
+
+  @Test
+  void aNearlyFullFileSystemIsNotPreallocated() throws Exception {
+    files.usableSpace(Wal.PREALLOCATE_MIN_FREE);
+    DurableStore s = open(files, 20_000);
+    for (int i = 0; i < 5; i++) {
+      s.write(increment("a"));
+    }
+    s.awaitPreallocation();
+    assertThat(files.calls(Kind.PREALLOCATE)).as("zero writes").isZero();
+    assertThat(Files.size(lastSegment())).isLessThan(4096);
+  }
+
+  @Test
+  void aSegmentLeftForANewOneIsCutBackToItsRecords() throws Exception {
+    DurableStore s = open(WalFiles.REAL, 20_000);
+    s.write(increment("a"));
+    s.awaitPreallocation();
+    assertThat(Files.size(lastSegment())).isGreaterThanOrEqualTo(Wal.PREALLOCATE_AHEAD);
+    s.close(); // its final snapshot starts a new segment; the new one has no zeros (no commit)
+    open.remove(s);
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.filter(p -> p.getFileName().toString().startsWith("wal-")))
+          .isNotEmpty()
+          .allSatisfy(p -> assertThat(Files.size(p)).isLessThan(4096));
+    }
+    assertThat(counter(open(WalFiles.REAL, 20_000), "a")).isEqualTo(1);
   }
 
   @ParameterizedTest(name = "{0} fails")
@@ -286,6 +381,9 @@ class WalFaultTest {
         Plan.of("open of a new segment fails", f -> f.fail(Kind.CREATE, 2, 4)),
         Plan.of("header write fails", f -> f.fail(Kind.HEADER, 2, 4)),
         Plan.of("append fails", f -> f.fail(Kind.APPEND, 30, 6)),
+        Plan.of(
+            "preallocation fails (disk full) while appends fail",
+            f -> f.breakNow(Kind.PREALLOCATE).fail(Kind.APPEND, 30, 6)),
         Plan.of("fsync fails", f -> f.fail(Kind.FSYNC, 30, 6)),
         Plan.of(
             "append and then truncate fail",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlpipe.config.LimitsConfig;
 import io.mlpipe.store.Mutation.Op;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ class WalReplayTest {
 
   @TempDir Path dir;
   private DurableStore store;
+  private PrometheusRegistry registry;
 
   @AfterEach
   void close() throws Exception {
@@ -81,10 +83,10 @@ class WalReplayTest {
   }
 
   private double counterAfterReplay() throws Exception {
+    registry = new PrometheusRegistry();
     store =
         DurableStore.open(
-            new DurableStore.Options(dir, FsyncMode.always, LimitsConfig::defaults),
-            new PrometheusRegistry());
+            new DurableStore.Options(dir, FsyncMode.always, LimitsConfig::defaults), registry);
     Group g = store.group(KEY);
     return ((Series.Value) g.families().get("c_total").series().get(LabelSet.EMPTY)).value();
   }
@@ -131,6 +133,53 @@ class WalReplayTest {
     Files.write(seg, concat(good, torn(3)));
     assertThat(counterAfterReplay()).isEqualTo(2);
     assertThat(Files.size(seg)).isEqualTo(good.length);
+  }
+
+  private double corruptions() {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("mlpipe_exporter_wal_corruptions"))
+        .map(m -> ((CounterSnapshot) m).getDataPoints().get(0).getValue())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void zerosAfterTheLastRecordArePreallocatedSpaceNotACorruption() throws Exception {
+    Path seg = Wal.segmentPath(dir, 1);
+    byte[] good = concat(header(2), record(1, 1), record(2, 1));
+    Files.write(seg, concat(good, new byte[256 * 1024]));
+    assertThat(counterAfterReplay()).isEqualTo(2);
+    assertThat(corruptions()).isZero();
+    assertThat(Files.size(seg)).as("cut back to its records").isEqualTo(good.length);
+  }
+
+  @Test
+  void aSegmentOfZerosAfterItsHeaderIsEmptyNotCorrupt() throws Exception {
+    Files.write(Wal.segmentPath(dir, 1), concat(header(2), record(1, 1), record(2, 1)));
+    Files.write(Wal.segmentPath(dir, 3), concat(header(2), new byte[4096]));
+    assertThat(counterAfterReplay()).isEqualTo(2);
+    assertThat(corruptions()).isZero();
+  }
+
+  @Test
+  void aTornRecordInPreallocatedSpaceIsStillTorn() throws Exception {
+    Path seg = Wal.segmentPath(dir, 1);
+    byte[] good = concat(header(2), record(1, 1), record(2, 1));
+    Files.write(seg, concat(good, torn(3), new byte[64 * 1024]));
+    assertThat(counterAfterReplay()).isEqualTo(2);
+    assertThat(corruptions()).isEqualTo(1);
+    assertThat(Files.size(seg)).isEqualTo(good.length);
+  }
+
+  @Test
+  void aRecordWhoseStartNeverReachedDiskIsNotTakenForTheZeroTail() throws Exception {
+    // The page holding the start of record 2 was not written back before a crash, the next was.
+    byte[] second = record(2, 1);
+    java.util.Arrays.fill(second, 0, 16, (byte) 0);
+    Files.write(
+        Wal.segmentPath(dir, 1), concat(header(2), record(1, 1), second, new byte[64 * 1024]));
+    assertThat(counterAfterReplay()).isEqualTo(1);
+    assertThat(corruptions()).isEqualTo(1);
   }
 
   @Test
