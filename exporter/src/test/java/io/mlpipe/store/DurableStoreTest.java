@@ -123,6 +123,16 @@ class DurableStoreTest {
     return List.of(new Mutation.Replace(key(job), List.of(gauge("g", v)), 1000, 0));
   }
 
+  /** {@code s.write(request)} on {@code pool}'s thread: a request the commit may wait for. */
+  private static Future<Void> writeInBackground(
+      ExecutorService pool, DurableStore s, List<Mutation> request) {
+    return pool.submit(
+        () -> {
+          s.write(request);
+          return null;
+        });
+  }
+
   @Test
   void aBatchCommitWithNothingAnnouncedDoesNotWait() throws Exception {
     DurableStore s = batchStoreWithAMinuteLinger(new PrometheusRegistry());
@@ -138,12 +148,7 @@ class DurableStoreTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       DurableStore.Expected announced = s.expectWrite(); // a request whose body is on the way
-      Future<?> first =
-          pool.submit(
-              () -> {
-                s.write(replace("a", 1));
-                return null;
-              });
+      Future<?> first = writeInBackground(pool, s, replace("a", 1));
       Wait.until(
           "the commit lingers for the announced write", Duration.ofSeconds(20), s::lingering);
       assertThat(first).isNotDone();
@@ -170,12 +175,7 @@ class DurableStoreTest {
     double before = fsyncs(registry);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<?> first =
-          pool.submit(
-              () -> {
-                s.write(replace("a", 1));
-                return null;
-              });
+      Future<?> first = writeInBackground(pool, s, replace("a", 1));
       Wait.until("the commit waits for company", Duration.ofSeconds(20), s::lingering);
       assertThat(first).isNotDone();
       assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.write(replace("b", 2)));
@@ -201,12 +201,7 @@ class DurableStoreTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       DurableStore.Expected announced = s.expectWrite();
-      Future<?> first =
-          pool.submit(
-              () -> {
-                s.write(replace("a", 1));
-                return null;
-              });
+      Future<?> first = writeInBackground(pool, s, replace("a", 1));
       Wait.until(
           "the commit lingers for the announced write", Duration.ofSeconds(20), s::lingering);
       announced.close(); // the request was refused (auth, 4xx) or its client went away
