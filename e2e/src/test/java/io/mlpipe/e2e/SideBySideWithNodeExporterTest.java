@@ -253,8 +253,16 @@ class SideBySideWithNodeExporterTest {
 
   @AfterAll
   static void stop() throws Exception {
-    agent.close();
-    nodeExporter.close();
+    // node_exporter stops even when the agent never started (a stale jar) or its close throws.
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+    } finally {
+      if (nodeExporter != null) {
+        nodeExporter.close();
+      }
+    }
   }
 
   @Test
