@@ -32,9 +32,19 @@ class SoakTest {
   private static final Pattern HEAP =
       Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)$", Pattern.MULTILINE);
 
+  private static final Pattern HEAP_COMMITTED =
+      Pattern.compile("^jvm_memory_committed_bytes\\{area=\"heap\"} (\\S+)$", Pattern.MULTILINE);
+
   @TempDir Path dir;
 
-  private record Window(long rssKb, double heapBytes, double p99Millis, long requests) {}
+  private record Window(
+      long rssKb, double heapBytes, double heapCommittedBytes, double p99Millis, long requests) {
+
+    /** RSS less the Java heap's committed size: what grows when native memory leaks. */
+    double nonHeapKb() {
+      return rssKb - heapCommittedBytes / 1024;
+    }
+  }
 
   @Test
   void mixedLoadStaysHealthyWhileACardinalityAttackIsRefused() throws Exception {
@@ -136,9 +146,14 @@ class SoakTest {
       while (System.currentTimeMillis() < end) {
         Thread.sleep(Math.min(5000, Math.max(1, end - System.currentTimeMillis())));
         long[] lat = drain(latencies);
+        String metrics = Http.get(url + "/metrics").body();
         windows.add(
             new Window(
-                rssKb(pid), heap(url), lat.length == 0 ? 0 : percentile(lat, 0.99), lat.length));
+                rssKb(pid),
+                value(HEAP, metrics),
+                value(HEAP_COMMITTED, metrics),
+                lat.length == 0 ? 0 : percentile(lat, 0.99),
+                lat.length));
       }
       stop.set(true);
       for (Thread t : threads) {
@@ -160,9 +175,12 @@ class SoakTest {
       Window early = windows.get(1);
       Window late = windows.get(windows.size() - 1);
       assertThat(late.p99Millis()).isLessThan(Math.max(3 * early.p99Millis(), 100));
-      // memory flat once the attack has filled the store (the first third): RSS grows < 25%
+      // memory flat once the attack has filled the store (the first third): what RSS holds besides
+      // the Java heap grows < 25%. The heap's committed size is left out: G1 grows it towards -Xmx
+      // when the allocation rate rises, whenever in the run that happens (one run went from 177 to
+      // 274 MB RSS in one window with 47 MB of heap in use); the heap itself is checked below.
       Window settled = windows.get(windows.size() / 3);
-      assertThat(late.rssKb()).isLessThan((long) (settled.rssKb() * 1.25));
+      assertThat(late.nonHeapKb()).isLessThan(settled.nonHeapKb() * 1.25);
       double heapPeakEarly =
           windows.subList(0, 2).stream().mapToDouble(Window::heapBytes).max().orElse(0);
       assertThat(late.heapBytes()).isLessThan(Math.max(2 * heapPeakEarly, 200e6));
@@ -245,8 +263,8 @@ class SoakTest {
     return -1;
   }
 
-  private static double heap(String url) {
-    Matcher m = HEAP.matcher(Http.get(url + "/metrics").body());
+  private static double value(Pattern family, String metrics) {
+    Matcher m = family.matcher(metrics);
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 }
