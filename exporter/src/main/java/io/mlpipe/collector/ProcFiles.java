@@ -41,8 +41,8 @@ public final class ProcFiles {
         return s;
       }
     }
-    try (InputStream in = Files.newInputStream(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      return readThroughJava(file);
     } catch (IOException e) {
       throw new IOException("failed to read " + file + ": " + e.getMessage(), e);
     }
@@ -51,11 +51,15 @@ public final class ProcFiles {
   /** The content of {@code file} read through Java, or null when it cannot be read. */
   static String readOptionalRaw(Path file) {
     try {
-      try (InputStream in = Files.newInputStream(file)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
+      return readThroughJava(file);
     } catch (IOException | RuntimeException e) {
       return null;
+    }
+  }
+
+  private static String readThroughJava(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
